@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+/**
+ * The one place that knows about environment variables. `parseConfig` is pure: it takes an env object and returns a
+ * typed config or throws a ConfigError naming each bad key and what was expected.
+ */
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url({ message: 'a URL such as https://example.org' }).optional());
+const intInRange = (def: number, min: number, max: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: `an integer between ${min} and ${max}` })
+      .int({ message: `an integer between ${min} and ${max}` })
+      .min(min, { message: `an integer between ${min} and ${max}` })
+      .max(max, { message: `an integer between ${min} and ${max}` })
+      .default(def),
+  );
+
+export const configSchema = z
+  .object({
+    PORT: intInRange(3000, 0, 65535),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, { message: 'a postgres:// or postgresql:// connection URL' })
+        .optional(),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    ADMIN_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z.string().min(16, { message: 'at least 16 characters (use a long random string)' }).optional(),
+    ),
+    PUBLIC_URL: optionalUrl,
+    TELEGRAM_BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]+$/, { message: 'a bot token like 123456:ABC-DEF from @BotFather' })
+        .optional(),
+    ),
+    TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: '1-256 characters of A-Z, a-z, 0-9, _ and -' })
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: optionalUrl,
+    TELEGRAM_MODE: z.preprocess(emptyToUndefined, z.enum(['webhook', 'polling']).default('webhook')),
+    ZALO_BOT_TOKEN: optionalString,
+    ZALO_WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { message: '8-256 characters' }).max(256, { message: '8-256 characters' }).optional(),
+    ),
+    ZALO_API_ROOT: z.preprocess(
+      emptyToUndefined,
+      z.url({ message: 'a URL such as https://bot-api.zaloplatforms.com' }).default('https://bot-api.zaloplatforms.com'),
+    ),
+    ZALO_MODE: z.preprocess(emptyToUndefined, z.enum(['webhook', 'polling']).default('webhook')),
+    CENTER_API_URL: optionalUrl,
+    CENTER_API_TOKEN: optionalString,
+    CENTER_POLL_INTERVAL_SECONDS: intInRange(300, 5, 86400),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalUrl,
+    LLM_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
+    LLM_TIMEOUT_MS: intInRange(8000, 500, 120000),
+    EMBEDDING_MODEL: optionalString,
+    EMBEDDING_DIMENSIONS: intInRange(256, 8, 4096),
+    SESSION_TIMEOUT_MINUTES: intInRange(30, 1, 1440),
+  })
+  .superRefine((c, ctx) => {
+    if (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_MODE === 'webhook' && !c.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'required when TELEGRAM_BOT_TOKEN is set and TELEGRAM_MODE=webhook',
+      });
+    }
+    if (c.ZALO_BOT_TOKEN && c.ZALO_MODE === 'webhook' && !c.ZALO_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ZALO_WEBHOOK_SECRET'],
+        message: 'required when ZALO_BOT_TOKEN is set and ZALO_MODE=webhook',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { key: string; expected: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.key}: expected ${p.expected}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment object; throws ConfigError listing every bad key. Never echoes values (they may be secrets). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((i) => ({
+      key: String(i.path[0] ?? '(config)'),
+      expected: i.code === 'invalid_value' && 'values' in i ? `one of ${(i.values as unknown[]).join(', ')}` : i.message,
+    })),
+  );
+}
+
+/** The only reader of process.env in the codebase. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
+}
+
+export function isLlmEnabled(c: Config): boolean {
+  return Boolean(c.OPENAI_API_KEY || c.OPENAI_BASE_URL);
+}
