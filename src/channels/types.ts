@@ -1,0 +1,63 @@
+/**
+ * Shapes shared by every channel and the answer core. No SDK types here: channels translate to and from these.
+ */
+export type ChannelName = 'telegram' | 'zalo' | 'web' | 'cli';
+
+/** What a channel hands to the core. */
+export interface Incoming {
+  channel: ChannelName;
+  /** The platform's chat id (string). The core hashes it before storing or logging. */
+  chatId: string;
+  /** Optional platform user id (hashed by the core like chatId). */
+  userRef?: string;
+  /** The message text as typed (may be empty for actions). */
+  text: string;
+  receivedAt: Date;
+  /** A slash command already split by the channel: /tt 1.001193 → { name: 'tt', args: '1.001193' }. */
+  command?: { name: string; args: string };
+  /** A button press: a choice from the last list (1-based), or feedback on the last answer. */
+  action?: { type: 'choice'; index: number; code?: string } | { type: 'feedback'; value: 'up' | 'down' };
+}
+
+export type Outcome = 'answered' | 'clarify' | 'unresolved' | 'dossier' | 'smalltalk' | 'emergency' | 'feedback' | 'error';
+
+export interface Citation {
+  code: string;
+  name: string;
+  url?: string;
+  /** "as of" date of the cited record (YYYY-MM-DD). */
+  asOf?: string;
+}
+
+export interface Choice {
+  /** 1-based number the citizen can type. */
+  index: number;
+  code: string;
+  name: string;
+  /** e.g. "Cấp xã" */
+  level?: string;
+}
+
+/**
+ * What the core returns. `text` is plain text with paragraphs separated by blank lines ("\n\n") and list items on
+ * their own lines; channels format and split it. `sections` lets a channel show headings in bold when it can.
+ */
+export interface Reply {
+  outcome: Outcome;
+  text: string;
+  citations: Citation[];
+  choices: Choice[];
+  /** true when the channel should offer 👍/👎 feedback buttons for this reply. */
+  feedback: boolean;
+}
+
+export interface AnswerService {
+  /** Never throws for citizen input: failures become an `error` Reply with a polite Vietnamese text. */
+  handle(incoming: Incoming): Promise<Reply>;
+}
+
+/** Lets background work (dossier notifications) reach a chat on its own channel. */
+export interface ChannelSender {
+  channel: ChannelName;
+  send(chatId: string, reply: Reply): Promise<void>;
+}
