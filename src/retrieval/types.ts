@@ -1,0 +1,40 @@
+import type { Level } from '../catalog/schema.js';
+
+/** Turns texts into vectors. The local default needs no network and no downloaded weights. */
+export interface Embedder {
+  /** Stable id stored with each vector (e.g. "local-hash-v1:256", "openai:text-embedding-3-small:256"); a change re-indexes. */
+  readonly id: string;
+  readonly dimensions: number;
+  embed(texts: string[]): Promise<number[][]>;
+}
+
+export interface SearchHit {
+  code: string;
+  name: string;
+  /** 0..1, higher is better; comparable within one query. */
+  score: number;
+  field?: string;
+  levels?: Level[];
+  /** Which chunk kinds matched (name, documents, fee_deadline, steps, conditions, result, legal). */
+  matched?: string[];
+}
+
+export interface SearchResult {
+  results: SearchHit[];
+  /** true when the top hit is good enough to answer directly. */
+  confident: boolean;
+  /** 0..1 confidence in the top hit; the answer layer chooses answer / clarify / unresolved from it. */
+  confidence: number;
+  /** Time the query took inside the process, in ms. */
+  ms: number;
+}
+
+export interface SearchOptions {
+  top?: number;
+  /** Restrict to these codes (e.g. follow-ups among the last choices). */
+  codes?: string[];
+}
+
+export interface Searcher {
+  search(question: string, options?: SearchOptions): Promise<SearchResult>;
+}
