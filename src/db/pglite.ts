@@ -18,7 +18,8 @@ export interface PgliteDbOptions {
 function wrap(pg: PGlite): Db {
   const asQueryable = (q: { query: PGlite['query'] }): Queryable => ({
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      const res = await q.query<T>(sql, params as unknown[]);
+      // Parsers per query: clones made with pglite.clone() do not inherit constructor options.
+      const res = await q.query<T>(sql, params as unknown[], { parsers });
       return res.rows;
     },
   });

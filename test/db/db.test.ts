@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, dbBackends, testDatabaseUrl, type TestDb } from '../helpers/db.js';
+import { toVectorLiteral } from '../../src/db/db.js';
+import { loadMigrations, migrate, splitSql } from '../../src/db/migrate.js';
+
+async function schemaOf(db: TestDb) {
+  const columns = await db.query<{ t: string; c: string; type: string; nullable: string }>(
+    `SELECT table_name AS t, column_name AS c, data_type AS type, is_nullable AS nullable
+       FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2`,
+  );
+  const indexes = await db.query<{ name: string; def: string }>(
+    `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`,
+  );
+  return { columns, indexes };
+}
+
+// Unit vectors in 4 dimensions; the expected cosine order is computed in JS.
+const vectors: [string, number[]][] = [
+  ['a', [1, 0, 0, 0]],
+  ['b', [0.9, 0.1, 0, 0]],
+  ['c', [0.5, 0.5, 0.5, 0]],
+  ['d', [0, 1, 0, 0]],
+  ['e', [0, 0, 0, 1]],
+  ['f', [-1, 0, 0, 0]],
+];
+const probe = [0.8, 0.3, 0.1, 0];
+const cos = (x: number[], y: number[]) => {
+  const dot = x.reduce((s, v, i) => s + v * (y[i] ?? 0), 0);
+  return dot / (Math.hypot(...x) * Math.hypot(...y));
+};
+const expectedOrder = [...vectors].sort((p, q) => cos(q[1], probe) - cos(p[1], probe)).map(([id]) => id);
+
+async function vectorOrder(db: TestDb) {
+  await db.exec('CREATE TABLE IF NOT EXISTS vec_probe (id text PRIMARY KEY, v vector(4))');
+  await db.query('DELETE FROM vec_probe');
+  for (const [id, v] of vectors) await db.query('INSERT INTO vec_probe VALUES ($1, $2::vector)', [id, toVectorLiteral(v)]);
+  const rows = await db.query<{ id: string }>('SELECT id FROM vec_probe ORDER BY v <=> $1::vector', [toVectorLiteral(probe)]);
+  await db.exec('DROP TABLE vec_probe');
+  return rows.map((r) => r.id);
+}
+
+describe.each(dbBackends)('database on $backend', ({ backend }) => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await createTestDb(backend);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('records every migration and re-running applies nothing', async () => {
+    const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+    expect(rows.map((r) => r.name)).toEqual(loadMigrations().map((m) => m.name));
+    expect(await migrate(db)).toEqual([]);
+  });
+
+  it('orders vectors by cosine distance as computed in JS', async () => {
+    expect(await vectorOrder(db)).toEqual(expectedOrder);
+  });
+
+  it('rolls back a failed transaction', async () => {
+    await db.exec('CREATE TABLE tx_probe (n int)');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (1)');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tx_probe');
+    expect(rows[0]?.n).toBe(0);
+    await db.exec('DROP TABLE tx_probe');
+  });
+
+  it('returns int8 and numeric as numbers', async () => {
+    const [row] = await db.query<{ n: unknown; x: unknown }>('SELECT count(*) AS n, 2.5::numeric AS x FROM schema_migrations');
+    expect(typeof row?.n).toBe('number');
+    expect(row?.x).toBe(2.5);
+  });
+});
+
+describe.runIf(Boolean(testDatabaseUrl))('PGlite and PostgreSQL agree', () => {
+  let lite: TestDb;
+  let real: TestDb;
+  beforeAll(async () => {
+    [lite, real] = await Promise.all([createTestDb('pglite'), createTestDb('postgres')]);
+  });
+  afterAll(async () => {
+    await Promise.all([lite?.close(), real?.close()]);
+  });
+
+  it('the same migrations give the same schema', async () => {
+    const [a, b] = await Promise.all([schemaOf(lite), schemaOf(real)]);
+    expect(a.columns.length).toBeGreaterThan(0);
+    expect(b.columns).toEqual(a.columns);
+    expect(b.indexes).toEqual(a.indexes);
+  });
+
+  it('a vector similarity query returns the same order', async () => {
+    expect(await vectorOrder(real)).toEqual(await vectorOrder(lite));
+  });
+});
+
+describe('splitSql', () => {
+  it('keeps dollar-quoted bodies whole and drops comment lines', () => {
+    const parts = splitSql(`-- c\nCREATE TABLE a (x int);\nDO $$ BEGIN\n PERFORM 1;\nEND $$;\nSELECT 1`);
+    expect(parts).toEqual(['CREATE TABLE a (x int)', 'DO $$ BEGIN\n PERFORM 1;\nEND $$', 'SELECT 1']);
+  });
+});
