@@ -1,0 +1,338 @@
+/**
+ * The channel-free core: understand → retrieve → decide → compose → cite. Every channel, the web chat and the CLI
+ * call `handle`. It never throws for citizen input; failures become a polite `error` reply and a log line.
+ */
+import { levelLabels, type Level, type Procedure } from '../catalog/schema.js';
+import type { AnswerService, ChannelName, Choice, Incoming, Outcome, Reply } from '../channels/types.js';
+import type { InteractionRecorder } from '../analytics/types.js';
+import type { SearchHit, Searcher } from '../retrieval/types.js';
+import type { Logger } from '../logger.js';
+import { hashId } from '../logger.js';
+import { userMessageFor } from '../errors.js';
+import { citationOf, composeAnswer, levelText } from './compose.js';
+import type { SessionStore, ChatSession } from './session.js';
+import { understand, type Aspect, type Understanding } from './understand.js';
+import { foldVi } from './fold.js';
+import { texts, type CentreInfo } from './texts.js';
+
+export interface CatalogPort {
+  getProcedure(code: string): Promise<Procedure | undefined>;
+}
+
+/** What the answer core needs from the dossier module. */
+export interface DossierPort {
+  /** A dossier code found in free text, normalised; undefined when there is none. */
+  detect(text: string): string | undefined;
+  lookup(input: { chatHash: string; code: string }): Promise<{ text: string }>;
+  follow(input: { channel: ChannelName; chatId: string; chatHash: string; code: string }): Promise<{ text: string }>;
+  unfollow(input: { channel: ChannelName; chatId: string; chatHash: string; code?: string }): Promise<{ text: string }>;
+}
+
+/** Optional LLM rephrasing of a grounded answer; returns the grounded text itself when it declines. */
+export interface RephrasePort {
+  rephrase(input: { question: string; aspects: string[]; grounded: string; records: Procedure[] }): Promise<{ text: string; used: 'llm' | 'fallback'; reason?: string }>;
+}
+
+export interface AnswerThresholds {
+  /** Below this confidence the core says it does not know. */
+  clarifyMin: number;
+  /** Candidates scoring at least this share of the top score are offered as choices. */
+  closeRatio: number;
+}
+
+export interface AnswerDeps {
+  searcher: Searcher;
+  catalog: CatalogPort;
+  sessions: SessionStore;
+  centre: CentreInfo;
+  logger: Logger;
+  /** Removes phone, CCCD, email and dossier numbers before anything is stored. */
+  redact: (text: string) => string;
+  recorder?: InteractionRecorder;
+  /** Lexicon notes correcting outdated premises (sổ hộ khẩu, CMND, UBND huyện...). */
+  notesFor?: (text: string) => string[];
+  dossier?: DossierPort;
+  rephraser?: RephrasePort;
+  /** Full staff view of a record for /tt and "xem thêm". */
+  renderFull?: (p: Procedure) => string;
+  thresholds?: Partial<AnswerThresholds>;
+  clock?: () => Date;
+}
+
+const MAX_TEXT = 2000;
+const defaults: AnswerThresholds = { clarifyMin: 0.2, closeRatio: 0.8 };
+
+/** Same procedure published at several levels: names equal once the level suffix is removed. */
+export function baseName(name: string): string {
+  return foldVi(name)
+    .replace(/\((thuc hien )?(tai )?cap [^)]*\)/g, '')
+    .replace(/\b(thuc hien )?tai cap (tinh|xa|huyen|trung uong)\b/g, '')
+    .replace(/^thu tuc\s+/, '')
+    .replace(/[^a-z0-9 ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+interface Decision {
+  outcome: Outcome;
+  code?: string;
+  choices: Choice[];
+  otherLevel?: { code: string; levels: string };
+}
+
+export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(hits: SearchHit[], confident: boolean, confidence: number, level?: Level): Decision } {
+  const th = { ...defaults, ...deps.thresholds };
+  const now = deps.clock ?? (() => new Date());
+
+  function decide(hits: SearchHit[], confident: boolean, confidence: number, level?: Level): Decision {
+    const top = hits[0];
+    if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
+    const same = hits.filter((h) => baseName(h.name) === baseName(top.name));
+    if (confident) {
+      // The same procedure at several levels: take the level asked for, else the top one, and mention the other.
+      const pick = (level && same.find((h) => h.levels?.includes(level))) || top;
+      const other = same.find((h) => h.code !== pick.code);
+      return {
+        outcome: 'answered',
+        code: pick.code,
+        choices: [],
+        otherLevel: other ? { code: other.code, levels: (other.levels ?? []).map((l) => levelLabels[l].toLowerCase()).join(', ') } : undefined,
+      };
+    }
+    const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, 4);
+    if (close.length < 2) close.push(...hits.slice(close.length, 2));
+    const choices = close.slice(0, 4).map((h, i) => ({
+      index: i + 1,
+      code: h.code,
+      name: h.name,
+      level: h.levels?.length ? h.levels.map((l) => levelLabels[l]).join(', ') : undefined,
+    }));
+    return { outcome: 'clarify', choices };
+  }
+
+  function reply(outcome: Outcome, text: string, extra: Partial<Reply> = {}): Reply {
+    return { outcome, text, citations: [], choices: [], feedback: false, ...extra };
+  }
+
+  async function answerWith(p: Procedure, asked: Aspect[], question: string, extraNotes: string[], full = false, suffix?: string): Promise<Reply> {
+    let text = composeAnswer(p, asked, { notes: extraNotes, full });
+    if (suffix) text = text.replace(/\n\n(Nguồn: [^\n]*)$/, `\n\n${suffix}\n\n$1`);
+    if (deps.rephraser && !full) {
+      const r = await deps.rephraser.rephrase({ question, aspects: asked, grounded: text, records: [p] });
+      text = r.text;
+    }
+    return reply('answered', text, { citations: [citationOf(p)], feedback: true });
+  }
+
+  function clarifyReply(choices: Choice[]): Reply {
+    const lines = choices.map((c) => `${c.index}. ${c.name}${c.level ? ` (${c.level})` : ''} — mã ${c.code}`);
+    return reply('clarify', `${texts.clarify()}\n${lines.join('\n')}`, { choices });
+  }
+
+  async function procedureOrUndefined(code: string | undefined) {
+    return code ? deps.catalog.getProcedure(code) : undefined;
+  }
+
+  async function handleQuestion(text: string, u: Understanding, session: ChatSession | undefined, notes: string[]): Promise<{ reply: Reply; candidates: SearchHit[]; session: Partial<ChatSession> }> {
+    const level = u.level as Level | undefined;
+    const last = await procedureOrUndefined(session?.lastCode);
+    const asked = u.aspects.length ? u.aspects : [];
+
+    if (u.followUp && last) {
+      if (level && !last.levels.includes(level)) {
+        const found = await deps.searcher.search(last.name, { top: 8 });
+        const sibling = found.results.find((h) => h.code !== last.code && baseName(h.name) === baseName(last.name) && h.levels?.includes(level));
+        const p = await procedureOrUndefined(sibling?.code);
+        if (p) {
+          const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
+          return { reply: await answerWith(p, aspectsNow, text, notes), candidates: found.results, session: { lastCode: p.code, lastAspects: aspectsNow } };
+        }
+        return { reply: reply('answered', texts.noOtherLevel(levelText(last)), { citations: [citationOf(last)] }), candidates: [], session: { lastCode: last.code } };
+      }
+      // A short follow-up with aspect words: answer about the last procedure unless the message clearly names another.
+      const found = await deps.searcher.search(text, { top: 8 });
+      const other = found.confident && found.results[0] && found.results[0].code !== last.code && baseName(found.results[0].name) !== baseName(last.name);
+      if (!other) {
+        const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
+        return { reply: await answerWith(last, aspectsNow, text, notes), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };
+      }
+    }
+
+    const found = await deps.searcher.search(text, { top: 8 });
+    const d = decide(found.results, found.confident, found.confidence, level);
+    if (d.outcome === 'answered' && d.code) {
+      const p = await procedureOrUndefined(d.code);
+      if (p) {
+        const suffix = d.otherLevel ? texts.otherLevel(d.otherLevel.levels, d.otherLevel.code) : undefined;
+        return { reply: await answerWith(p, asked, text, notes, false, suffix), candidates: found.results, session: { lastCode: p.code, lastAspects: asked, lastChoices: [] } };
+      }
+    }
+    if (d.outcome === 'clarify') {
+      return { reply: clarifyReply(d.choices), candidates: found.results, session: { lastChoices: d.choices, lastAspects: asked, lastCode: undefined } };
+    }
+    return { reply: reply('unresolved', texts.unresolved(deps.centre)), candidates: found.results, session: { lastCode: undefined, lastChoices: [] } };
+  }
+
+  async function handleCommand(incoming: Incoming, chatHash: string, session: ChatSession | undefined): Promise<{ reply: Reply; session?: Partial<ChatSession>; comment?: string; code?: string }> {
+    const { name, args } = incoming.command!;
+    const arg = args.trim();
+    switch (name) {
+      case 'start':
+        return { reply: reply('smalltalk', texts.greeting(deps.centre)) };
+      case 'help':
+        return { reply: reply('smalltalk', texts.help()) };
+      case 'tt': {
+        if (!arg) return { reply: reply('smalltalk', texts.ttUsage()) };
+        let p = /^\d+\.\d{6}$|^[0-9A-Za-z][0-9A-Za-z._-]{1,39}$/.test(arg) ? await deps.catalog.getProcedure(arg) : undefined;
+        if (!p) {
+          const found = await deps.searcher.search(arg, { top: 1 });
+          p = await procedureOrUndefined(found.results[0]?.code);
+        }
+        if (!p) return { reply: reply('unresolved', texts.ttNotFound(arg.slice(0, 100))) };
+        const text = deps.renderFull ? `${deps.renderFull(p)}` : composeAnswer(p, [], { full: true });
+        return { reply: reply('answered', text, { citations: [citationOf(p)], feedback: true }), session: { lastCode: p.code, lastAspects: [] }, code: p.code };
+      }
+      case 'hoso':
+      case 'theodoi':
+      case 'huytheodoi': {
+        if (!deps.dossier) return { reply: reply('dossier', texts.dossierOff(deps.centre)) };
+        const code = deps.dossier.detect(arg) ?? (arg ? arg.replace(/\s+/g, '').toUpperCase() : undefined);
+        if (name === 'huytheodoi') {
+          const r = await deps.dossier.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code });
+          return { reply: reply('dossier', r.text) };
+        }
+        if (!code) return { reply: reply('dossier', texts.dossierUsage()) };
+        const r =
+          name === 'hoso'
+            ? await deps.dossier.lookup({ chatHash, code })
+            : await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code });
+        return { reply: reply('dossier', r.text) };
+      }
+      case 'gopy':
+        if (!arg) return { reply: reply('smalltalk', texts.gopyUsage()) };
+        return { reply: reply('feedback', texts.gopyThanks()), comment: deps.redact(arg.slice(0, MAX_TEXT)), code: session?.lastCode };
+      default:
+        return { reply: reply('smalltalk', texts.help()) };
+    }
+  }
+
+  async function choose(index: number, session: ChatSession | undefined, notes: string[]): Promise<{ reply: Reply; session?: Partial<ChatSession>; code?: string }> {
+    const choices = session?.lastChoices ?? [];
+    if (!choices.length) return { reply: reply('smalltalk', texts.noChoices()) };
+    const c = choices.find((x) => x.index === index);
+    if (!c) return { reply: reply('clarify', texts.badChoice(choices.length), { choices }) };
+    const p = await deps.catalog.getProcedure(c.code);
+    if (!p) return { reply: reply('unresolved', texts.unresolved(deps.centre)) };
+    const aspectsNow = session?.lastAspects ?? [];
+    return { reply: await answerWith(p, aspectsNow, session?.lastQuestion ?? '', notes), session: { lastCode: p.code, lastAspects: aspectsNow, lastChoices: [] }, code: p.code };
+  }
+
+  async function handle(incoming: Incoming): Promise<Reply> {
+    const started = performance.now();
+    const at = now();
+    const chatHash = hashId(`${incoming.channel}:${incoming.chatId}`);
+    const chatKey = `${incoming.channel}:${chatHash}`;
+    const text = (incoming.text ?? '').slice(0, MAX_TEXT);
+    const log = deps.logger.child({ chat: chatHash, channel: incoming.channel });
+    let result: Reply;
+    let aspectsAsked: Aspect[] = [];
+    let candidates: SearchHit[] = [];
+    let code: string | undefined;
+    let feedback: 'up' | 'down' | undefined;
+    let comment: string | undefined;
+    let session: ChatSession | undefined;
+    try {
+      session = await deps.sessions.get(chatKey, at).catch((err) => {
+        log.warn({ err: (err as Error).message }, 'session unavailable');
+        return undefined;
+      });
+      let next: Partial<ChatSession> | undefined;
+      const notes = deps.notesFor?.(text) ?? [];
+
+      if (incoming.command) {
+        const r = await handleCommand(incoming, chatHash, session);
+        result = r.reply;
+        next = r.session;
+        comment = r.comment;
+        code = r.code;
+      } else if (incoming.action?.type === 'feedback') {
+        feedback = incoming.action.value;
+        code = session?.lastCode;
+        result = reply('feedback', feedback === 'up' ? texts.feedbackUp() : texts.feedbackDown(deps.centre));
+      } else if (incoming.action?.type === 'choice') {
+        const r = await choose(incoming.action.index, session, notes);
+        result = r.reply;
+        next = r.session;
+        code = r.code;
+      } else {
+        const u = understand(text, Boolean(session?.lastCode));
+        aspectsAsked = u.aspects;
+        const dossierCode = u.kind === 'question' ? deps.dossier?.detect(text) : undefined;
+        if (u.kind === 'emergency') result = reply('emergency', texts.emergency());
+        else if (dossierCode && deps.dossier) {
+          const wantsFollow = /\btheo doi\b/.test(u.folded) && !/\b(huy|bo|dung) theo doi\b/.test(u.folded);
+          const wantsStop = /\b(huy|bo|dung) theo doi\b/.test(u.folded);
+          const r = wantsStop
+            ? await deps.dossier.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
+            : wantsFollow
+              ? await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
+              : await deps.dossier.lookup({ chatHash, code: dossierCode });
+          result = reply('dossier', r.text);
+        } else if (u.kind === 'empty') result = reply('smalltalk', texts.empty());
+        else if (u.kind === 'greeting') result = reply('smalltalk', texts.greeting(deps.centre));
+        else if (u.kind === 'help') result = reply('smalltalk', texts.help());
+        else if (u.kind === 'thanks') result = reply('smalltalk', texts.thanks());
+        else if (u.kind === 'feedback_up' || u.kind === 'feedback_down') {
+          feedback = u.kind === 'feedback_up' ? 'up' : 'down';
+          code = session?.lastCode;
+          result = reply('feedback', feedback === 'up' ? texts.feedbackUp() : texts.feedbackDown(deps.centre));
+        } else if (u.kind === 'choice') {
+          const r = await choose(u.choice!, session, notes);
+          result = r.reply;
+          next = r.session;
+          code = r.code;
+        } else if (u.kind === 'more') {
+          const p = await procedureOrUndefined(session?.lastCode);
+          result = p ? await answerWith(p, [], text, [], true) : reply('smalltalk', texts.noContext());
+          code = p?.code;
+        } else {
+          const r = await handleQuestion(text, u, session, notes);
+          result = r.reply;
+          candidates = r.candidates;
+          code = r.session.lastCode ?? (result.outcome === 'answered' ? result.citations[0]?.code : undefined);
+          next = { ...r.session, lastQuestion: deps.redact(text).slice(0, 500) };
+        }
+      }
+      if (next) {
+        const merged = {
+          lastCode: 'lastCode' in next ? next.lastCode : session?.lastCode,
+          lastAspects: next.lastAspects ?? session?.lastAspects ?? [],
+          lastChoices: next.lastChoices ?? session?.lastChoices ?? [],
+          lastQuestion: next.lastQuestion ?? session?.lastQuestion,
+          lastOutcome: result.outcome,
+        };
+        await deps.sessions.set(chatKey, merged, at).catch((err) => log.warn({ err: (err as Error).message }, 'session not saved'));
+      }
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'answer failed');
+      result = reply('error', userMessageFor(err));
+    }
+    const latencyMs = performance.now() - started;
+    deps.recorder?.record({
+      at,
+      channel: incoming.channel,
+      chatHash,
+      text: deps.redact(incoming.command ? `/${incoming.command.name} ${incoming.command.args}` : text).slice(0, 1000),
+      aspects: aspectsAsked,
+      outcome: result.outcome,
+      code: code ?? result.citations[0]?.code,
+      candidates: candidates.slice(0, 8).map((h) => ({ code: h.code, score: Math.round(h.score * 1000) / 1000 })),
+      latencyMs: Math.round(latencyMs * 10) / 10,
+      feedback,
+      comment,
+    });
+    return result;
+  }
+
+  return { handle, decide };
+}
