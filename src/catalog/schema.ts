@@ -24,6 +24,8 @@ export const deadlineSchema = z.object({
   days: z.number().nonnegative().optional(),
   /** Hours when the source states them (giờ / giờ làm việc). */
   hours: z.number().nonnegative().optional(),
+  /** Months when the source states them (tháng). */
+  months: z.number().nonnegative().optional(),
 });
 export type Deadline = z.infer<typeof deadlineSchema>;
 
@@ -34,6 +36,10 @@ export const feeSchema = z.object({
   free: z.boolean().optional(),
   /** Amounts in VND found in the text, in order of appearance. */
   amountsVnd: z.array(z.number().nonnegative()).optional(),
+  /** true when the source leaves the amount to the provincial People's Council (mức thu do HĐND tỉnh quyết định). */
+  decidedLocally: z.boolean().optional(),
+  /** Amounts in US dollars when the source states the fee in USD. */
+  amountsUsd: z.array(z.number().nonnegative()).optional(),
 });
 export type Fee = z.infer<typeof feeSchema>;
 
@@ -49,8 +55,12 @@ export type Channel = z.infer<typeof channelSchema>;
 export const documentSchema = z.object({
   /** Name of the paper, as the source words it. */
   name: z.string().min(1),
-  /** Number of copies (bản). */
+  /** Number of copies (bản) in total. */
   copies: z.number().int().nonnegative().optional(),
+  /** Of those, originals (bản chính) — set when the source counts originals and copies separately. */
+  originals: z.number().int().nonnegative().optional(),
+  /** Of those, copies (bản sao) — set when the source counts originals and copies separately. */
+  duplicates: z.number().int().nonnegative().optional(),
   /** bản chính (original), bản sao (copy), bản sao chứng thực (certified copy), or as the source says. */
   form: z.enum(['ban_chinh', 'ban_sao', 'ban_sao_chung_thuc', 'ban_chinh_hoac_ban_sao', 'xuat_trinh']).optional(),
   /** The form's name or number (mẫu), e.g. "Mẫu CT01". */
@@ -58,6 +68,8 @@ export const documentSchema = z.object({
   note: z.string().optional(),
   /** The case it applies to ("Trường hợp ủy quyền ..."); absent = applies to everyone. */
   case: z.string().optional(),
+  /** The heading it is listed under when the source groups papers ("Chứng cứ chứng minh ... gồm:"). */
+  group: z.string().optional(),
 });
 export type ProcedureDocument = z.infer<typeof documentSchema>;
 
