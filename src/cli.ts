@@ -94,6 +94,15 @@ Examples:
   // [cli:answer] ask, chat — added by the answer work
   // [cli:dossier] center-sim — added by the dossier work
   // [cli:analytics] report — added by the analytics work
+  program
+    .command('report')
+    .description('managers\' report: unresolved questions, feedback, confusing procedures')
+    .option('--since <window>', 'how far back: 30d, 12w, 24h or a date YYYY-MM-DD', '30d')
+    .option('--json', 'print the whole report as JSON')
+    .option('--csv', 'print the report as CSV (UTF-8 with BOM)')
+    .action(async (opts: { since?: string; json?: boolean; csv?: boolean }) =>
+      (await import('./analytics/report-cli.js')).runReportCommand(ctx(), opts),
+    );
 
   return program;
 }

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../src/logger.js';
+import { createInteractionRecorder } from '../../src/analytics/recorder.js';
+import { runReportCommand } from '../../src/analytics/report-cli.js';
+import { createTestDb, type TestDb } from '../helpers/db.js';
+import { fixtureInteractions, insertProcedures } from './fixture.js';
+
+describe('report command', () => {
+  let db: TestDb;
+  let dataDir: string;
+  beforeAll(async () => {
+    db = await createTestDb('pglite');
+    dataDir = await mkdtemp(join(tmpdir(), 'motcua-cli-'));
+    await insertProcedures(db);
+    const recorder = createInteractionRecorder({ db, dataDir, logger: createLogger({ level: 'silent' }) });
+    for (const r of fixtureInteractions()) recorder.record(r);
+    await recorder.close();
+  });
+  afterAll(async () => {
+    await db.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const run = async (opts: Parameters<typeof runReportCommand>[1]) => {
+    const lines: string[] = [];
+    await runReportCommand({ db: async () => db, out: (l) => lines.push(l) }, opts);
+    return lines.join('\n');
+  };
+
+  it('prints JSON with the fields the dashboard API promises', async () => {
+    const out = JSON.parse(await run({ since: '2026-11-01', json: true }));
+    expect(out).toMatchObject({ answered_total: 54, unresolved_total: 21 });
+    expect(out.by_procedure[0]).toEqual(
+      expect.objectContaining({ code: '2.000002', name: 'Cấp phiếu lý lịch tư pháp', total: 20, unresolved: 12, negative: 0, clarify: 0 }),
+    );
+    expect(out.questions[1]).toEqual(
+      expect.objectContaining({ text: 'xin cấp phép nuôi chim yến', count: 4, candidates: ['2.000001', '2.000003'] }),
+    );
+  });
+
+  it('prints CSV', async () => {
+    const out = await run({ since: '2026-11-01', csv: true });
+    expect(out.split('\r\n')[0]).toBe('\uFEFFsection,code,name,aspect,text,total,answered,unresolved,negative,clarify,score,first_at,last_at,candidates');
+  });
+
+  it('prints a Vietnamese summary by default', async () => {
+    const out = await run({ since: '2026-11-01' });
+    expect(out).toContain('Câu hỏi: 74 · đã trả lời: 54');
+    expect(out).toContain('Cấp giấy phép nuôi chim yến');
+  });
+
+  it('rejects an unreadable --since', async () => {
+    await expect(run({ since: 'yesterday' })).rejects.toMatchObject({ code: 'http:validation' });
+  });
+});
