@@ -7,6 +7,7 @@ import { migrate } from './db/migrate.js';
 import type { Db } from './db/db.js';
 import { startServer } from './serve.js';
 import { isAppError } from './errors.js';
+import { registerCatalogCommands } from './catalog/cli-commands.js';
 
 export interface CliContext {
   config: Config;
@@ -90,6 +91,7 @@ Examples:
     });
 
   // [cli:catalog] import, stats, show — added by the catalog work
+  registerCatalogCommands(program, ctx);
   // [cli:retrieval] search, index — added by the retrieval work
   // [cli:answer] ask, chat — added by the answer work
   // [cli:dossier] center-sim — added by the dossier work
