@@ -95,6 +95,18 @@ Examples:
   // [cli:retrieval] search, index — added by the retrieval work
   // [cli:answer] ask, chat — added by the answer work
   // [cli:dossier] center-sim — added by the dossier work
+  program
+    .command('center-sim')
+    .description('serve the demo centre API (GET /dossiers/{code}, national sync format) for demos and tests')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '4010')
+    .option('--token <token>', 'require Authorization: Bearer <token>')
+    .action(async (opts: { port: string; token?: string }) => {
+      const { startCenterSim } = await import('./dossier/center-sim.js');
+      const sim = await startCenterSim({ port: Number(opts.port), token: opts.token });
+      ctx().out(`centre simulator on http://127.0.0.1:${sim.port}/dossiers/{code} — codes: ${sim.provider.list().map((d) => `${d.code} (${d.status})`).join(', ')}`);
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+      await sim.close();
+    });
   // [cli:analytics] report — added by the analytics work
   program
     .command('report')

@@ -1,0 +1,53 @@
+/**
+ * The centre API contract served over HTTP from any provider (normally the simulator): what `cli center-sim` runs
+ * for demos and integration tests, and a reference for the province's IT centre.
+ *   GET /dossiers/{code}  → 200 national sync record | 404 { error: "not_found" } | 401 when a token is required
+ */
+import { Hono } from 'hono';
+import type { AppEnv } from '../server/app.js';
+import { timingSafeEqual } from 'node:crypto';
+import { listen } from '../server/listen.js';
+import { loadWorkingCalendar } from './calendar.js';
+import { normalizeDossierCode } from './code.js';
+import { createSimulatorProvider } from './simulator.js';
+import { toNational } from './national-format.js';
+import type { DossierProvider } from './provider.js';
+
+export interface CenterSimOptions {
+  provider: DossierProvider;
+  /** When set, requests must carry `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function createCenterSimApp(options: CenterSimOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    if (options.token) {
+      const auth = c.req.header('authorization') ?? '';
+      if (!sameSecret(auth, `Bearer ${options.token}`)) return c.json({ error: 'unauthorized' }, 401);
+    }
+    await next();
+  });
+  app.get('/dossiers/:code', async (c) => {
+    const d = await options.provider.getDossier(normalizeDossierCode(c.req.param('code')));
+    return d ? c.json(toNational(d)) : c.json({ error: 'not_found' }, 404);
+  });
+  app.notFound((c) => c.json({ error: 'not_found' }, 404));
+  return app;
+}
+
+/** Starts the simulator behind the contract on a port (0 picks one); resolves when listening. */
+export async function startCenterSim(options: { port: number; host?: string; token?: string }) {
+  const provider = createSimulatorProvider({ calendar: loadWorkingCalendar() });
+  const server = await listen(createCenterSimApp({ provider, token: options.token }), {
+    port: options.port,
+    host: options.host ?? '127.0.0.1',
+  });
+  return { port: server.port, provider, close: () => server.close(1000) };
+}

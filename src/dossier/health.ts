@@ -1,0 +1,16 @@
+import type { HealthProbe } from '../server/app.js';
+import type { DossierProvider } from './provider.js';
+
+/**
+ * /health component "center": the provider's mode and circuit state. ok is false while the circuit is open, which
+ * /health reports without failing (only the database decides its status code).
+ */
+export function createCenterHealthProbe(provider: DossierProvider): HealthProbe {
+  return {
+    name: 'center',
+    async check() {
+      const s = provider.state();
+      return { ok: s.circuit !== 'open', ...s };
+    },
+  };
+}
