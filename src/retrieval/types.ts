@@ -17,6 +17,8 @@ export interface SearchHit {
   levels?: Level[];
   /** Which chunk kinds matched (name, documents, fee_deadline, steps, conditions, result, legal). */
   matched?: string[];
+  /** Codes of procedures with the same name at other levels, folded into this hit. */
+  sameAs?: string[];
 }
 
 export interface SearchResult {

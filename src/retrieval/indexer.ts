@@ -1,0 +1,126 @@
+import type { Db, Queryable } from '../db/db.js';
+import { toVectorLiteral } from '../db/db.js';
+import { procedureSchema, type Procedure } from '../catalog/schema.js';
+import { AppError } from '../errors.js';
+import { foldedTokens } from '../text/normalize.js';
+import { chunkProcedure, type Chunk } from './chunks.js';
+import type { Embedder } from './types.js';
+
+export interface SyncResult {
+  /** Procedures indexed for the first time. */
+  added: number;
+  /** Procedures re-indexed because their content hash or the embedder changed. */
+  updated: number;
+  /** Procedures dropped from the index because they left the catalog. */
+  removed: number;
+  unchanged: number;
+  /** Chunks written by this sync. */
+  chunks: number;
+  ms: number;
+}
+
+export interface SyncOptions {
+  /** Procedures per transaction (and per embed call). */
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Folded syllables and bigrams, space separated: the lexical column (works with to_tsvector('simple')). */
+export function lexemesOf(text: string): string {
+  const t = foldedTokens(text);
+  const out: string[] = [...t];
+  for (let i = 0; i + 1 < t.length; i++) out.push(`${t[i]}_${t[i + 1]}`);
+  return out.join(' ');
+}
+
+/**
+ * Brings the `chunks` table in line with `procedures`: re-chunks and re-embeds only procedures whose content_hash (or
+ * the embedder id) differs from what was indexed, and removes chunks of procedures that are gone.
+ * Each batch commits on its own, so an interrupted sync resumes where it stopped. Throws AppError('catalog:invalid')
+ * naming the code when a stored procedure does not match the schema; embedder errors propagate.
+ */
+export async function syncIndex(db: Db, embedder: Embedder, options: SyncOptions = {}): Promise<SyncResult> {
+  const started = performance.now();
+  const batchSize = options.batchSize ?? 100;
+  const current = await db.query<{ code: string; content_hash: string }>(`SELECT code, content_hash FROM procedures`);
+  const indexed = await db.query<{ code: string; content_hash: string; embedder: string }>(
+    `SELECT code, content_hash, embedder FROM retrieval_index`,
+  );
+  const seen = new Map(indexed.map((r) => [r.code, r]));
+  const todo: string[] = [];
+  let added = 0;
+  let updated = 0;
+  for (const r of current) {
+    const s = seen.get(r.code);
+    if (!s) {
+      added++;
+      todo.push(r.code);
+    } else if (s.content_hash !== r.content_hash || s.embedder !== embedder.id) {
+      updated++;
+      todo.push(r.code);
+    }
+  }
+  // Chunks of procedures that left the catalog went with them (ON DELETE CASCADE); forget their index state too.
+  const live = new Set(current.map((r) => r.code));
+  const gone = indexed.filter((r) => !live.has(r.code)).map((r) => r.code);
+  if (gone.length) await db.query(`DELETE FROM retrieval_index WHERE code = ANY($1::text[])`, [gone]);
+  let chunks = 0;
+  for (let i = 0; i < todo.length; i += batchSize) {
+    const codes = todo.slice(i, i + batchSize);
+    const rows = await db.query<{ code: string; data: unknown; content_hash: string }>(
+      `SELECT code, data, content_hash FROM procedures WHERE code = ANY($1::text[])`,
+      [codes],
+    );
+    const perProc: { code: string; hash: string; chunks: Chunk[] }[] = rows.map((r) => {
+      const parsed = procedureSchema.safeParse(typeof r.data === 'string' ? JSON.parse(r.data) : r.data);
+      if (!parsed.success) {
+        throw new AppError('catalog:invalid', {
+          message: `procedure ${r.code}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+        });
+      }
+      const p: Procedure = { ...parsed.data, code: r.code };
+      return { code: r.code, hash: r.content_hash, chunks: chunkProcedure(p) };
+    });
+    const all = perProc.flatMap((p) => p.chunks);
+    const vectors = all.length ? await embedder.embed(all.map((c) => c.body)) : [];
+    await db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM chunks WHERE code = ANY($1::text[])`, [codes]);
+      let k = 0;
+      for (const p of perProc) {
+        await insertChunks(tx, p.chunks, vectors.slice(k, k + p.chunks.length), embedder.id, p.hash);
+        k += p.chunks.length;
+        await tx.query(
+          `INSERT INTO retrieval_index (code, content_hash, embedder, chunks, indexed_at) VALUES ($1, $2, $3, $4, now())
+           ON CONFLICT (code) DO UPDATE SET content_hash = EXCLUDED.content_hash, embedder = EXCLUDED.embedder,
+             chunks = EXCLUDED.chunks, indexed_at = now()`,
+          [p.code, p.hash, embedder.id, p.chunks.length],
+        );
+      }
+    });
+    chunks += all.length;
+    options.onProgress?.(Math.min(i + batchSize, todo.length), todo.length);
+  }
+  return {
+    added,
+    updated,
+    removed: gone.length,
+    unchanged: current.length - added - updated,
+    chunks,
+    ms: performance.now() - started,
+  };
+}
+
+async function insertChunks(tx: Queryable, chunks: Chunk[], vectors: number[][], embedderId: string, hash: string) {
+  if (!chunks.length) return;
+  const params: unknown[] = [];
+  const values: string[] = [];
+  chunks.forEach((c, i) => {
+    const b = params.length;
+    params.push(c.code, c.kind, c.name, c.body, lexemesOf(c.body), toVectorLiteral(vectors[i] ?? []), embedderId, hash);
+    values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::vector, $${b + 7}, $${b + 8})`);
+  });
+  await tx.query(
+    `INSERT INTO chunks (code, kind, name, body, lexemes, embedding, embedder, content_hash) VALUES ${values.join(', ')}`,
+    params,
+  );
+}

@@ -1,0 +1,361 @@
+import type { Db } from '../db/db.js';
+import type { Level } from '../catalog/schema.js';
+import { analyzeText, type TextAnalysis } from '../text/analyze.js';
+import { foldText } from '../text/normalize.js';
+import type { Lexicon } from '../text/lexicon.js';
+import { chunkKinds, type ChunkKind } from './chunks.js';
+import { documentLength, documentTerms, queryTerms } from './terms.js';
+import type { Embedder, SearchHit, SearchOptions, SearchResult, Searcher } from './types.js';
+
+/**
+ * Hybrid search over an in-memory index loaded from the `chunks` table.
+ *
+ * Why in memory: PGlite runs one query at a time and the web chat, the bots and the admin page all search; a BM25
+ * inverted index plus a dense matrix of 2,642 × 7 chunk vectors answers in a few milliseconds in-process, while
+ * PostgreSQL/pgvector stays the store (and the engine for the at-scale benchmark). `refresh()` reloads after a sync.
+ *
+ * Ranking: BM25 over four term channels (folded syllables and bigrams always; accented ones when the question has
+ * accents), aggregated per procedure with the name chunk (name, aliases, field) weighted above the best body chunk;
+ * cosine similarity of the question's embedding with each chunk (max per procedure); the two rankings fused by
+ * weighted reciprocal rank fusion. Procedures with the same name at several levels are collapsed into one hit.
+ */
+
+export interface RankingParams {
+  k1: number;
+  b: number;
+  /** Weight of the name chunk's BM25 in the procedure's lexical score. */
+  nameWeight: number;
+  /** Weight of the best body chunk. */
+  bodyWeight: number;
+  /** Weight of the sum of the other body chunks. */
+  restWeight: number;
+  /** RRF constant and channel weights. */
+  rrfK: number;
+  lexicalWeight: number;
+  vectorWeight: number;
+  /** How many candidates per channel enter fusion. */
+  candidates: number;
+  /** Confidence at or above which `confident` is true. */
+  confidentAt: number;
+}
+
+export const defaultRankingParams: RankingParams = {
+  k1: 1.2,
+  b: 0.75,
+  nameWeight: 1.5,
+  bodyWeight: 1,
+  restWeight: 0.1,
+  rrfK: 10,
+  lexicalWeight: 1,
+  vectorWeight: 0.5,
+  candidates: 50,
+  confidentAt: 0.5,
+};
+
+export interface SearcherDeps {
+  db: Db;
+  embedder: Embedder;
+  lexicon?: Lexicon;
+  params?: Partial<RankingParams>;
+}
+
+export interface ExplainedSearchResult extends SearchResult {
+  analysis: TextAnalysis;
+}
+
+export interface RefreshableSearcher extends Searcher {
+  /** Reloads the in-memory index from the database (after syncIndex). */
+  refresh(): Promise<{ procedures: number; chunks: number; ms: number }>;
+  /** Same as search, with the text analysis (expansions, notes) used. */
+  searchExplained(question: string, options?: SearchOptions): Promise<ExplainedSearchResult>;
+}
+
+interface ProcEntry {
+  code: string;
+  name: string;
+  folded: string;
+  field: string;
+  levels: Level[];
+  nameChunk: number;
+  /** Content bigrams of the name: used by the confidence value. */
+  nameBigrams: string[];
+}
+
+interface Index {
+  procs: ProcEntry[];
+  byCode: Map<string, number>;
+  chunkProc: Int32Array;
+  chunkKind: Uint8Array;
+  chunkLen: Float32Array;
+  avgLen: Float32Array;
+  postings: Map<string, { ids: Int32Array; tfs: Float32Array }>;
+  vectors: Float32Array;
+  dims: number;
+  /** Procedures sharing a folded name (same procedure at several levels). */
+  sameName: Map<string, number[]>;
+}
+
+interface ChunkRow {
+  code: string;
+  kind: string;
+  name: string;
+  body: string;
+  embedding: string | null;
+  field: string;
+  levels: unknown;
+  aliases: unknown;
+}
+
+function parseVector(text: string | null, dims: number, into: Float32Array, offset: number) {
+  if (!text) return;
+  let i = 0;
+  let start = 1;
+  for (let p = 1; p < text.length && i < dims; p++) {
+    const ch = text.charCodeAt(p);
+    if (ch === 44 /* , */ || ch === 93 /* ] */) {
+      into[offset + i++] = Number(text.slice(start, p));
+      start = p + 1;
+    }
+  }
+}
+
+function nameBigramsOf(name: string): string[] {
+  const t = analyzeText(name, { entries: [], byFirst: new Map() });
+  return t.bigrams;
+}
+
+async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
+  const rows = await db.query<ChunkRow>(
+    `SELECT c.code, c.kind, c.name, c.body, c.embedding::text AS embedding, p.field,
+            p.data->'levels' AS levels, p.data->'aliases' AS aliases
+       FROM chunks c JOIN procedures p ON p.code = c.code
+      WHERE c.embedder = $1
+      ORDER BY c.code, c.kind`,
+    [embedder.id],
+  );
+  const dims = embedder.dimensions;
+  const procs: ProcEntry[] = [];
+  const byCode = new Map<string, number>();
+  const n = rows.length;
+  const chunkProc = new Int32Array(n);
+  const chunkKind = new Uint8Array(n);
+  const chunkLen = new Float32Array(n);
+  const vectors = new Float32Array(n * dims);
+  const building = new Map<string, { ids: number[]; tfs: number[] }>();
+  const kindTotals = new Float64Array(chunkKinds.length);
+  const kindCounts = new Float64Array(chunkKinds.length);
+  rows.forEach((r, i) => {
+    let pi = byCode.get(r.code);
+    if (pi === undefined) {
+      pi = procs.length;
+      byCode.set(r.code, pi);
+      procs.push({
+        code: r.code,
+        name: r.name,
+        folded: foldText(r.name).replace(/[^\p{L}\p{N} ]/gu, '').trim(),
+        field: r.field,
+        levels: Array.isArray(r.levels) ? (r.levels as Level[]) : [],
+        nameChunk: -1,
+        nameBigrams: nameBigramsOf(r.name),
+      });
+    }
+    const kind = Math.max(0, chunkKinds.indexOf(r.kind as ChunkKind));
+    if (kind === 0) procs[pi]!.nameChunk = i;
+    chunkProc[i] = pi;
+    chunkKind[i] = kind;
+    const tf = documentTerms(r.body);
+    const len = documentLength(tf);
+    chunkLen[i] = len;
+    kindTotals[kind]! += len;
+    kindCounts[kind]! += 1;
+    for (const [t, c] of tf) {
+      let p = building.get(t);
+      if (!p) building.set(t, (p = { ids: [], tfs: [] }));
+      p.ids.push(i);
+      p.tfs.push(c);
+    }
+    parseVector(r.embedding, dims, vectors, i * dims);
+  });
+  const postings = new Map<string, { ids: Int32Array; tfs: Float32Array }>();
+  for (const [t, p] of building) postings.set(t, { ids: Int32Array.from(p.ids), tfs: Float32Array.from(p.tfs) });
+  const avgLen = new Float32Array(chunkKinds.length);
+  for (let k = 0; k < chunkKinds.length; k++) avgLen[k] = kindCounts[k]! ? kindTotals[k]! / kindCounts[k]! : 1;
+  const sameName = new Map<string, number[]>();
+  procs.forEach((p, i) => {
+    const list = sameName.get(p.folded);
+    if (list) list.push(i);
+    else sameName.set(p.folded, [i]);
+  });
+  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, vectors, dims, sameName };
+}
+
+function topIndices(scores: Float64Array, k: number, allowed?: Uint8Array): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > 0 && (!allowed || allowed[i])) idx.push(i);
+  idx.sort((a, b) => scores[b]! - scores[a]!);
+  return idx.slice(0, k);
+}
+
+/**
+ * Creates the searcher. The index is loaded on first search (or by refresh()); it holds chunks indexed with this
+ * embedder's id, so syncIndex(db, embedder) must have run. Throws what the database or the embedder throws.
+ */
+export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
+  const P: RankingParams = { ...defaultRankingParams, ...deps.params };
+  let index: Promise<Index> | undefined;
+  const getIndex = () => (index ??= loadIndex(deps.db, deps.embedder));
+
+  async function run(question: string, options: SearchOptions = {}): Promise<ExplainedSearchResult> {
+    const t0 = performance.now();
+    const ix = await getIndex();
+    const top = Math.max(1, Math.min(options.top ?? 5, 100));
+    const analysis = analyzeText(question, deps.lexicon);
+    const nProcs = ix.procs.length;
+    let allowed: Uint8Array | undefined;
+    if (options.codes) {
+      allowed = new Uint8Array(nProcs);
+      for (const c of options.codes) {
+        const i = ix.byCode.get(c);
+        if (i !== undefined) allowed[i] = 1;
+      }
+    }
+
+    // Lexical: BM25 per chunk, then per procedure.
+    const nChunks = ix.chunkProc.length;
+    const chunkScore = new Float64Array(nChunks);
+    const N = nChunks;
+    for (const { term, weight } of queryTerms(analysis)) {
+      const p = ix.postings.get(term);
+      if (!p) continue;
+      const idf = Math.log(1 + (N - p.ids.length + 0.5) / (p.ids.length + 0.5));
+      const wi = weight * idf;
+      for (let j = 0; j < p.ids.length; j++) {
+        const c = p.ids[j]!;
+        const tf = p.tfs[j]!;
+        const norm = 1 - P.b + (P.b * ix.chunkLen[c]!) / ix.avgLen[ix.chunkKind[c]!]!;
+        chunkScore[c]! += (wi * (tf * (P.k1 + 1))) / (tf + P.k1 * norm);
+      }
+    }
+    const nameS = new Float64Array(nProcs);
+    const bodyMax = new Float64Array(nProcs);
+    const bodySum = new Float64Array(nProcs);
+    for (let c = 0; c < nChunks; c++) {
+      const s = chunkScore[c]!;
+      if (!s) continue;
+      const p = ix.chunkProc[c]!;
+      if (ix.chunkKind[c] === 0) nameS[p] = s;
+      else {
+        bodySum[p]! += s;
+        if (s > bodyMax[p]!) bodyMax[p] = s;
+      }
+    }
+    const lex = new Float64Array(nProcs);
+    for (let p = 0; p < nProcs; p++) {
+      lex[p] = P.nameWeight * nameS[p]! + P.bodyWeight * bodyMax[p]! + P.restWeight * (bodySum[p]! - bodyMax[p]!);
+    }
+    const lexTop = topIndices(lex, P.candidates, allowed);
+
+    // Dense: cosine with every chunk, max per procedure.
+    const vec = new Float64Array(nProcs);
+    if (P.vectorWeight > 0 && ix.dims > 0) {
+      const qText = [
+        analysis.syllables.map((s) => s.text).join(' '),
+        ...analysis.expansions.flatMap((e) => e.to),
+      ].join(' ');
+      const [qv] = await deps.embedder.embed([qText]);
+      if (qv && qv.length === ix.dims) {
+        const q = Float32Array.from(qv);
+        const d = ix.dims;
+        const V = ix.vectors;
+        for (let c = 0; c < nChunks; c++) {
+          let dot = 0;
+          const o = c * d;
+          for (let k = 0; k < d; k++) dot += q[k]! * V[o + k]!;
+          const p = ix.chunkProc[c]!;
+          if (dot > vec[p]!) vec[p] = dot;
+        }
+      }
+    }
+    const vecTop = P.vectorWeight > 0 ? topIndices(vec, P.candidates, allowed) : [];
+
+    // Fusion.
+    const fused = new Map<number, number>();
+    lexTop.forEach((p, r) => fused.set(p, (fused.get(p) ?? 0) + P.lexicalWeight / (P.rrfK + r + 1)));
+    vecTop.forEach((p, r) => fused.set(p, (fused.get(p) ?? 0) + P.vectorWeight / (P.rrfK + r + 1)));
+    const maxFused = (P.lexicalWeight + P.vectorWeight) / (P.rrfK + 1);
+    const ranked = [...fused].sort((a, b) => b[1] - a[1] || lex[b[0]]! - lex[a[0]]!);
+
+    const results: SearchHit[] = [];
+    const taken = new Set<number>();
+    for (const [p, s] of ranked) {
+      if (results.length >= top) break;
+      if (taken.has(p)) continue;
+      const e = ix.procs[p]!;
+      const twins = (ix.sameName.get(e.folded) ?? [p]).filter((i) => !allowed || allowed[i]);
+      for (const t of twins) taken.add(t);
+      const levels = [...new Set(twins.flatMap((t) => ix.procs[t]!.levels))];
+      const matched = chunkKinds.filter((_, k) => {
+        for (let c = 0; c < nChunks; c++) if (ix.chunkProc[c] === p && ix.chunkKind[c] === k && chunkScore[c]! > 0) return true;
+        return false;
+      });
+      const hit: SearchHit = {
+        code: e.code,
+        name: e.name,
+        score: Math.round((s / maxFused) * 1000) / 1000,
+        field: e.field,
+        levels,
+        matched,
+      };
+      if (twins.length > 1) hit.sameAs = twins.filter((t) => t !== p).map((t) => ix.procs[t]!.code);
+      results.push(hit);
+    }
+
+    const confidence = confidenceOf(ix, analysis, ranked, lex, vec);
+    return {
+      results,
+      confident: results.length > 0 && confidence >= P.confidentAt,
+      confidence,
+      ms: Math.round((performance.now() - t0) * 100) / 100,
+      analysis,
+    };
+  }
+
+  return {
+    async search(question, options) {
+      const { analysis: _a, ...r } = await run(question, options);
+      return r;
+    },
+    searchExplained: run,
+    async refresh() {
+      const t0 = performance.now();
+      index = loadIndex(deps.db, deps.embedder);
+      const ix = await index;
+      return { procedures: ix.procs.length, chunks: ix.chunkProc.length, ms: performance.now() - t0 };
+    },
+  };
+}
+
+/**
+ * How sure we are that the top hit is what was asked, 0..1. Evidence: how much of the top procedure's name the
+ * question covers (folded bigrams, lexicon expansions included), and the lexical margin over the runner-up.
+ */
+function confidenceOf(
+  ix: Index,
+  a: TextAnalysis,
+  ranked: [number, number][],
+  lex: Float64Array,
+  vec: Float64Array,
+): number {
+  const first = ranked[0];
+  if (!first) return 0;
+  const p = first[0];
+  const e = ix.procs[p]!;
+  const qb = new Set(a.bigrams);
+  for (const x of a.expansions) for (const ph of x.to) for (const b of analyzeText(ph, { entries: [], byFirst: new Map() }).bigrams) qb.add(b);
+  const nb = e.nameBigrams.filter((b) => !/^(thu_tuc|cap_|doi_voi)/.test(b));
+  const cover = nb.length ? nb.filter((b) => qb.has(b)).length / nb.length : 0;
+  const second = ranked[1]?.[0];
+  const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
+  const c = 0.6 * cover + 0.25 * Math.min(1, margin * 2) + 0.15 * Math.max(0, vec[p]!);
+  return Math.round(Math.min(1, Math.max(0, c)) * 1000) / 1000;
+}
