@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import {
+  dvcRecordToProcedure,
+  parseChannels,
+  parseDocuments,
+  parseLegalBasis,
+  parseResult,
+  readDvcDirectory,
+  readDvcFile,
+  vndAmountsIn,
+} from '../../src/catalog/import-dvc.js';
+import { isAppError } from '../../src/errors.js';
+import type { Procedure } from '../../src/catalog/schema.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/dvc/', import.meta.url));
+const load = (rel: string): Procedure => {
+  const r = readDvcFile(join(fixtures, rel));
+  if ('error' in r) throw new Error(r.error);
+  return r.procedure;
+};
+
+describe('national portal record → Procedure', () => {
+  it('reads each submission mode with its own deadline unit and fee currency', () => {
+    const p = load('bo-thu-nghiem/9.900001.json');
+    expect(p.origin).toBe('dvc');
+    expect(p.channels.map((c) => c.mode)).toEqual(['truc_tuyen', 'buu_chinh', 'truc_tiep']);
+    const [online, post, desk] = p.channels;
+    expect(online?.deadline).toEqual({ text: '5 Ngày làm việc', workingDays: 5 });
+    expect(online?.fee?.amountsUsd).toEqual([25]);
+    expect(online?.note).toBe('Nộp qua Cổng Dịch vụ công quốc gia.');
+    expect(post?.deadline).toEqual({ text: '10 Ngày', days: 10 });
+    expect(post?.fee).toEqual({ text: 'Miễn phí', free: true });
+    expect(desk?.deadline).toEqual({ text: '3 Giờ', hours: 3 });
+    expect(desk?.fee?.amountsVnd).toEqual([50000]);
+    // A description starting "Trực tiếp:" is not mistaken for another mode.
+    expect(desk?.note).toBe('Trực tiếp: nộp tại Bộ phận Một cửa.');
+  });
+
+  it('separates deadline digits glued to the fee when the unit was lost, using the amount in the note', () => {
+    const p = load('bo-thu-nghiem/9.900002.json');
+    const [online, post, desk] = p.channels;
+    expect(online?.deadline).toEqual({ text: '1' });
+    expect(online?.fee?.free).toBe(true);
+    expect(post?.deadline?.text).toBe('1');
+    expect(post?.fee?.amountsVnd).toEqual([100000]);
+    expect(desk?.deadline?.text).toBe('1');
+    expect(desk?.fee?.text.startsWith('100,000 VNĐ')).toBe(true);
+    expect(desk?.fee?.amountsVnd).toEqual([100000]);
+  });
+
+  it('keeps a unit-less deadline as text only, unless the mode description states the same number with a unit', () => {
+    const p = load('bo-thu-nghiem/9.900005.json');
+    const [desk, online] = p.channels;
+    expect(desk?.deadline).toEqual({ text: '7' });
+    expect(online?.deadline).toEqual({ text: '02 ngày làm việc', workingDays: 2 });
+    expect(online?.fee).toBeUndefined();
+  });
+
+  it('does not call a fee free when the note leaves the amount to the provincial council', () => {
+    const [desk] = load('bo-thu-nghiem/9.900005.json').channels;
+    expect(desk?.fee?.free).toBeUndefined();
+    expect(desk?.fee?.decidedLocally).toBe(true);
+  });
+
+  it('turns "Không có thông tin" and empty fields into empty values', () => {
+    const p = load('bo-thu-nghiem/9.900002.json');
+    expect(p.steps).toEqual([]);
+    expect(p.conditions).toEqual([]);
+    expect(p.legalBasis).toEqual([]);
+    expect(p.agency).toBeUndefined();
+    expect(p.result).toBeUndefined();
+    expect(p.decision).toBeUndefined();
+    expect(p.raw?.steps).toBeUndefined();
+  });
+
+  it('reads documents with copies, original/copy form, templates, groups and the section they belong to', () => {
+    const docs = load('bo-thu-nghiem/9.900001.json').documents;
+    expect(docs[0]).toEqual({
+      name: 'Đơn đề nghị cấp giấy phép theo Mẫu số 01',
+      copies: 1,
+      form: 'ban_chinh',
+      template: 'Mẫu số 01.docx',
+    });
+    expect(docs[1]).toMatchObject({ copies: 1, form: 'ban_sao_chung_thuc' });
+    const contract = docs.find((d) => d.name.startsWith('Hợp đồng lao động'));
+    expect(contract).toMatchObject({ copies: 2, originals: 1, duplicates: 1, group: 'Chứng cứ chứng minh năng lực gồm' });
+    expect(docs.find((d) => d.name.startsWith('Bằng cấp'))).toMatchObject({ copies: 2, form: 'ban_sao' });
+    expect(docs.find((d) => d.name.startsWith('Thẻ Căn cước'))).toMatchObject({ form: 'xuat_trinh' });
+  });
+
+  it('attaches nested case sections ("- Trường hợp ...:") to their documents', () => {
+    const docs = load('bo-thu-nghiem/9.900002.json').documents;
+    expect(docs.map((d) => [d.name, d.case])).toEqual([
+      ['Thông báo thay đổi tên', 'Trường hợp thay đổi tên'],
+      ['Thông báo thay đổi địa chỉ', 'Trường hợp thay đổi địa chỉ'],
+      ['Giấy tờ chứng minh địa chỉ mới', 'Trường hợp thay đổi địa chỉ'],
+    ]);
+  });
+
+  it('splits legal references into code and title, ignoring codes quoted inside a title', () => {
+    expect(load('bo-thu-nghiem/9.900001.json').legalBasis).toEqual([
+      { code: '12/2099/QH99', title: 'Luật Thử nghiệm mẫu' },
+      {
+        code: '34/2099/NĐ-CP',
+        title: 'Nghị định số 34/2099/NĐ-CP ngày 01/01/2099 của Chính phủ quy định chi tiết Luật Thử nghiệm mẫu',
+      },
+      { code: '56/2099/TT-BTC', title: 'Thông tư quy định mức thu lệ phí thử nghiệm' },
+    ]);
+    expect(parseLegalBasis('Tên văn bản pháp lýMã văn bảnLuật Mẫu59/2099/QH14Thông tư số 68/2099/TT-BTC về biểu mẫu68/2099/TT-BTC')).toEqual([
+      { code: '59/2099/QH14', title: 'Luật Mẫu' },
+      { code: '68/2099/TT-BTC', title: 'Thông tư số 68/2099/TT-BTC về biểu mẫu' },
+    ]);
+  });
+
+  it('cuts the portal UI text from the result and lists every result', () => {
+    const p = load('bo-thu-nghiem/9.900001.json');
+    expect(p.result).toBe('Giấy phép thử nghiệm; Văn bản từ chối cấp giấy phép');
+    expect(parseResult('Mã: KQ.G99.000001Từ khóaKhông có thông tin')).toBeUndefined();
+  });
+
+  it('reads levels, steps, conditions and keeps the original texts in raw', () => {
+    const p = load('bo-thu-nghiem/9.900001.json');
+    expect(p.levels).toEqual(['trung_uong', 'tinh', 'xa']);
+    expect(p.steps).toEqual(['Bước 1: Tổ chức, cá nhân nộp hồ sơ.', 'Bước 2: Cơ quan tiếp nhận kiểm tra hồ sơ.', 'Bước 3: Trả kết quả.']);
+    expect(p.conditions).toEqual(['Có ít nhất 02 nhân viên kỹ thuật.', 'Có địa điểm hoạt động hợp pháp.']);
+    expect(p.raw?.channels).toContain('Trực tuyến5 Ngày làm việc25 USD');
+    expect(p.raw?.documents).toContain('* Giấy tờ phải nộp:');
+    expect(p.agency).toBe('Sở Thử nghiệm');
+  });
+
+  it('reads VND amounts written in several ways', () => {
+    expect(vndAmountsIn('Lệ phí : 50.000 Đồng; cấp lại 400.000đ/hộ chiếu; phí 5 triệu đồng; 20.000 vnđ /tờ khai')).toEqual([
+      50000, 400000, 5000000, 20000,
+    ]);
+    expect(vndAmountsIn('áp dụng từ ngày 01/7/2025 đến hết ngày 31/12/2026')).toEqual([]);
+  });
+
+  it('returns no channels for an empty table and keeps a mode with no information as a bare mode', () => {
+    expect(parseChannels('Không có thông tin')).toEqual([]);
+    expect(parseChannels('Hình thức nộpThời gianPhí, lệ phíMô tảTrực tiếpKhông có thông tinKhông có thông tin')).toEqual([
+      { mode: 'truc_tiep' },
+    ]);
+  });
+
+  it('returns no documents for an empty field', () => {
+    expect(parseDocuments('')).toEqual([]);
+  });
+
+  it('rejects a record without a code, naming the field', () => {
+    try {
+      dvcRecordToProcedure({ ten_thu_tuc: 'Bản ghi thiếu mã' });
+      expect.unreachable();
+    } catch (e) {
+      expect(isAppError(e, 'catalog:invalid')).toBe(true);
+      expect((e as Error).message).toMatch(/ma_thu_tuc/);
+    }
+  });
+
+  it('reports broken files with file and reason and reads the rest', () => {
+    const { procedures, errors } = readDvcDirectory(fixtures);
+    expect(procedures.map((p) => p.code).sort()).toEqual(['9.900001', '9.900002', '9.900005']);
+    expect(errors).toHaveLength(2);
+    expect(errors.find((e) => e.file.endsWith('9.900003.json'))?.message).toMatch(/not valid JSON/);
+    expect(errors.find((e) => e.file.endsWith('9.900004.json'))?.message).toMatch(/ma_thu_tuc/);
+  });
+});
