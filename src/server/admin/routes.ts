@@ -1,0 +1,172 @@
+import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/db.js';
+import type { Procedure } from '../../catalog/schema.js';
+import type { Searcher } from '../../retrieval/types.js';
+import { parseSince, reportToCsv, type ReportService } from '../../analytics/report.js';
+import { AppError } from '../../errors.js';
+import type { AppEnv } from '../app.js';
+import {
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  createLoginThrottle,
+  createSessionValue,
+  isBearerValid,
+  isSessionValid,
+  safeEqual,
+} from './auth.js';
+import { disabledPage, loginPage, lookupPage, notFoundPage, overviewPage, procedurePage } from './pages.js';
+
+export interface AdminLookup {
+  searcher: Searcher;
+  getProcedure(code: string): Promise<Procedure | null> | Procedure | null;
+  /** Plain-text full record (e.g. renderProcedureText); shown escaped under the structured view. */
+  renderProcedure?(p: Procedure): string;
+}
+
+export interface AdminDeps {
+  config: Pick<Config, 'ADMIN_TOKEN'> & Partial<Pick<Config, 'PUBLIC_URL'>>;
+  /** Used for the "interactions stored" line; optional. */
+  db?: Db;
+  report: ReportService;
+  lookup: AdminLookup;
+}
+
+export interface AdminOptions {
+  /** Where the sub-app is mounted; redirects and links use it. */
+  basePath?: string;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  // No scripts anywhere on these pages; charts are inline SVG; nothing is fetched from elsewhere.
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cache-Control': 'no-store',
+};
+
+const sinceParam = (c: Context) => (c.req.query('since') ?? '30d').trim().slice(0, 32) || '30d';
+
+/**
+ * The managers' dashboard and its JSON/CSV API, to be mounted at `basePath` (default /admin).
+ * Access needs ADMIN_TOKEN: `Authorization: Bearer <token>`, or the session cookie set by the login form. Without it,
+ * /api/* answers 401 JSON and pages redirect to the login form. With no ADMIN_TOKEN configured every route answers 503
+ * with a page (or JSON) explaining how to enable it.
+ */
+export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): Hono<AppEnv> {
+  const base = (options.basePath ?? '/admin').replace(/\/$/, '');
+  const token = deps.config.ADMIN_TOKEN;
+  const app = new Hono<AppEnv>();
+  const throttle = createLoginThrottle();
+
+  app.use('*', async (c, next) => {
+    // The overview lives at `${base}`; a trailing slash is the same page.
+    if (c.req.path === `${base}/`) {
+      const url = new URL(c.req.url);
+      return c.redirect(`${base}${url.search}`, 301);
+    }
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+  });
+
+  const isApi = (c: Context) => c.req.path.startsWith(`${base}/api/`);
+
+  if (!token) {
+    app.all('*', (c) =>
+      isApi(c)
+        ? c.json({ error: 'admin_disabled', message: 'Trang quản trị đang tắt: chưa cấu hình ADMIN_TOKEN.' }, 503)
+        : c.html(disabledPage(base), 503),
+    );
+    return app;
+  }
+
+  const secureCookie = (c: Context) =>
+    Boolean(deps.config.PUBLIC_URL?.startsWith('https:')) || new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+  const isAuthed = (c: Context) => isBearerValid(c.req.header('authorization'), token) || isSessionValid(getCookie(c, SESSION_COOKIE), token);
+
+  app.get('/login', (c) => (isAuthed(c) ? c.redirect(base, 302) : c.html(loginPage(base))));
+
+  app.post('/login', async (c) => {
+    if (throttle.blocked()) return c.html(loginPage(base, 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.'), 429);
+    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const given = typeof body.token === 'string' ? body.token : '';
+    if (!given || !safeEqual(given, token)) {
+      throttle.fail();
+      c.get('log')?.warn({ admin: 'login_failed' }, 'admin login failed');
+      return c.html(loginPage(base, 'Mã truy cập không đúng.'), 401);
+    }
+    setCookie(c, SESSION_COOKIE, createSessionValue(token), {
+      path: base,
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: secureCookie(c),
+      maxAge: SESSION_TTL_SECONDS,
+    });
+    return c.redirect(base, 303);
+  });
+
+  app.post('/logout', (c) => {
+    deleteCookie(c, SESSION_COOKIE, { path: base, httpOnly: true, sameSite: 'Strict', secure: secureCookie(c) });
+    return c.redirect(`${base}/login`, 303);
+  });
+
+  app.use('*', async (c, next) => {
+    if (isAuthed(c)) return next();
+    if (isApi(c)) throw new AppError('http:unauthorized', { message: 'admin token required (Authorization: Bearer … or log in at /admin/login)' });
+    return c.redirect(`${base}/login`, 302);
+  });
+
+  const stored = async () => {
+    if (!deps.db) return undefined;
+    try {
+      const [r] = await deps.db.query<{ count: number; last_at: Date | string | null }>(
+        `SELECT count(*)::int AS count, max(at) AS last_at FROM interactions`,
+      );
+      return r ? { count: Number(r.count), lastAt: r.last_at ? new Date(r.last_at).toISOString() : null } : undefined;
+    } catch {
+      return undefined; // the line is informative only
+    }
+  };
+
+  app.get('/', async (c) => {
+    const since = sinceParam(c);
+    const report = await deps.report.report({ since: parseSince(since) });
+    return c.html(overviewPage({ base, since, report, stored: await stored() }));
+  });
+
+  app.get('/api/report', async (c) => c.json(await deps.report.report({ since: parseSince(sinceParam(c)) })));
+
+  app.get('/api/report.csv', async (c) => {
+    const since = sinceParam(c);
+    const report = await deps.report.report({ since: parseSince(since) });
+    const day = new Date().toISOString().slice(0, 10);
+    return c.body(reportToCsv(report), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="motcua-bao-cao-${day}.csv"`,
+    });
+  });
+
+  app.get('/lookup', async (c) => {
+    const q = (c.req.query('q') ?? '').trim().slice(0, 300);
+    const result = q ? await deps.lookup.searcher.search(q, { top: 20 }) : undefined;
+    return c.html(lookupPage({ base, q, result }));
+  });
+
+  app.get('/api/search', async (c) => {
+    const q = (c.req.query('q') ?? '').trim().slice(0, 300);
+    if (!q) throw new AppError('http:validation', { message: 'q: a search text is required' });
+    return c.json(await deps.lookup.searcher.search(q, { top: 20 }));
+  });
+
+  app.get('/procedures/:code', async (c) => {
+    const code = c.req.param('code');
+    const procedure = /^[0-9A-Za-z][0-9A-Za-z._-]{1,39}$/.test(code) ? await deps.lookup.getProcedure(code) : null;
+    if (!procedure) return c.html(notFoundPage(base, code.slice(0, 40)), 404);
+    return c.html(procedurePage({ base, procedure, text: deps.lookup.renderProcedure?.(procedure) }));
+  });
+
+  return app;
+}
