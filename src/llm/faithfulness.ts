@@ -612,14 +612,20 @@ function unsupportedDocumentMentions(text: string, corpus: string): string[] {
   const tokens = raw.map(canonToken);
   const found: string[] = [];
   const occurs = (from: number, to: number) => corpus.includes(' ' + tokens.slice(from, to).join(' ') + ' ');
-  const endsPhrase = (t: string | undefined) => t === undefined || t === '|' || phraseBoundaries.has(t) || /^\p{N}/u.test(t);
+  const endsPhrase = (k: number) => {
+    const t = tokens[k];
+    if (t === undefined || t === '|' || /^\p{N}/u.test(t)) return true;
+    // "... có công chứng", "... được chứng thực" still describe the paper.
+    if (certifiedBy.has(t) && certifications.has(tokens[k + 1] ?? '')) return false;
+    return phraseBoundaries.has(t);
+  };
   for (let i = 0; i < tokens.length; i++) {
     const head = documentHeads.find((h) => h.every((w, k) => tokens[i + k] === w));
     if (!head) continue;
     const afterHead = i + head.length;
     if (tokens[afterHead] && notDocuments.has([...head, tokens[afterHead]].join(' '))) continue;
     let phraseEnd = afterHead;
-    while (!endsPhrase(tokens[phraseEnd])) phraseEnd++;
+    while (!endsPhrase(phraseEnd)) phraseEnd++;
     // A bare "giấy" or "sổ" ("nộp bản giấy") names no particular paper.
     if (phraseEnd === afterHead && head.length === 1) continue;
     let matched = i;
@@ -628,6 +634,9 @@ function unsupportedDocumentMentions(text: string, corpus: string): string[] {
   }
   return [...new Set(found)];
 }
+
+const certifiedBy = new Set(['có', 'được', 'đã'].map(canonWord));
+const certifications = new Set(['công', 'chứng', 'xác', 'ký', 'đóng', 'hợp', 'dịch'].map(canonWord));
 
 const abbreviations: [string, string[]][] = [
   ['cccd', ['cccd', 'can cuoc']],
@@ -675,14 +684,18 @@ const negations = /\b(?:khong|chua|dung|cha|chang|tuyet doi|never|not|no)\b/;
 /** Matches of the patterns in the LLM's text that the grounded text does not itself contain. */
 function findUnsafe(llm: string, grounded: string, patterns: RegExp[], negatable: boolean): string[] {
   const out: string[] = [];
+  const reported: [number, number][] = [];
   for (const p of patterns) {
     for (const m of llm.matchAll(new RegExp(p.source, 'g'))) {
       if (grounded.includes(m[0])) continue;
+      const span: [number, number] = [m.index, m.index + m[0].length];
+      if (reported.some(([s, e]) => span[0] < e && s < span[1])) continue;
       if (negatable) {
         const clauseStart = Math.max(...['.', '!', '?', ';', '\n', ','].map((c) => llm.lastIndexOf(c, m.index - 1))) + 1;
         if (negations.test(llm.slice(clauseStart, m.index))) continue;
       }
       out.push(m[0]);
+      reported.push(span);
     }
   }
   return out;
