@@ -151,6 +151,7 @@ function canonToken(t: string): string {
 
 type Unit =
   | 'money'
+  | 'usd'
   | 'workday'
   | 'day'
   | 'week'
@@ -309,6 +310,7 @@ const multipliers: Record<string, number> = { nghìn: 1e3, ngàn: 1e3, k: 1e3, t
 
 const unitPatterns: [RegExp, Unit][] = [
   [new RegExp(String.raw`^\s*${currency}`, 'u'), 'money'],
+  [/^\s*(?:usd|đô\s+la(?:\s+mỹ)?)(?![\p{L}])/u, 'usd'],
   [/^\s*ngày\s+làm\s+việc/u, 'workday'],
   [/^\s*ngày(?![\p{L}])/u, 'day'],
   [/^\s*tuần(?![\p{L}])/u, 'week'],
@@ -515,8 +517,13 @@ function buildSources({ grounded, records }: FaithfulnessSources): Sources {
       if (d?.workingDays !== undefined) facts.quantities.add(`workday:${d.workingDays}`);
       if (d?.days !== undefined) facts.quantities.add(`day:${d.days}`);
       if (d?.hours !== undefined) facts.quantities.add(`hour:${d.hours}`);
+      if (d?.months !== undefined) facts.quantities.add(`month:${d.months}`);
       for (const a of c.fee?.amountsVnd ?? []) {
         facts.quantities.add(`money:${a}`);
+        facts.values.add(a);
+      }
+      for (const a of c.fee?.amountsUsd ?? []) {
+        facts.quantities.add(`usd:${a}`);
         facts.values.add(a);
       }
     }

@@ -65,6 +65,16 @@ describe('checkFaithfulness', () => {
     );
   });
 
+  it('checks US dollar amounts and month deadlines against the structured fields', () => {
+    const r = procedureSchema.parse({
+      ...marriage,
+      channels: [{ mode: 'truc_tiep', deadline: { text: 'Trực tiếp2 Tháng', months: 2 }, fee: { text: '25', amountsUsd: [25] } }],
+    });
+    const s = { grounded: 'mã 1.000894', records: [r] };
+    expect(checkFaithfulness('Lệ phí 25 USD, trong 2 tháng. Mã 1.000894.', s).ok).toBe(true);
+    expect(checkFaithfulness('Lệ phí 30 USD, trong 2 tháng. Mã 1.000894.', s).kinds).toEqual(['number']);
+  });
+
   it('does not count number-list markers as facts', () => {
     expect(check(plus('Các bước:\n1. Nộp hồ sơ.\n2. Nhận kết quả.\n3. Hoàn tất.\n4. Xong.')).problems).toEqual([]);
   });
