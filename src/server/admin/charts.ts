@@ -8,8 +8,8 @@ import { esc } from './html.js';
 export interface LineSeries {
   label: string;
   color: string;
-  /** One value per label; 0..1 when `percent`. */
-  values: number[];
+  /** One value per label; 0..1 when `percent`; null leaves a gap (e.g. a rate on a day without questions). */
+  values: (number | null)[];
 }
 
 export interface LineChartOptions {
@@ -29,7 +29,7 @@ export function lineChart(o: LineChartOptions): string {
   const pad = { left: 48, right: 16, top: 28, bottom: 40 };
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
-  const all = o.series.flatMap((s) => s.values);
+  const all = o.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
   const max = o.percent ? 1 : Math.max(1, ...all);
   const n = o.labels.length;
   const x = (i: number) => pad.left + (n <= 1 ? w / 2 : (i * w) / (n - 1));
@@ -48,11 +48,20 @@ export function lineChart(o: LineChartOptions): string {
     .join('');
   const lines = o.series
     .map((s) => {
-      const pts = s.values.map((v, i) => `${f(x(i))},${f(y(v))}`).join(' ');
-      const dots = s.values
-        .map((v, i) => `<circle cx="${f(x(i))}" cy="${f(y(v))}" r="3" fill="${esc(s.color)}"><title>${esc(`${s.label} — ${o.labels[i]}: ${fmt(v)}`)}</title></circle>`)
+      // One polyline per run of known values, so a gap is drawn as a gap and not as a drop to zero.
+      const runs: string[][] = [[]];
+      s.values.forEach((v, i) => {
+        if (v === null) runs.push([]);
+        else runs[runs.length - 1]!.push(`${f(x(i))},${f(y(v))}`);
+      });
+      const paths = runs
+        .filter((r) => r.length)
+        .map((r) => `<polyline class="series" fill="none" stroke="${esc(s.color)}" stroke-width="2" points="${r.join(' ')}"/>`)
         .join('');
-      return `<polyline class="series" fill="none" stroke="${esc(s.color)}" stroke-width="2" points="${pts}"/>${dots}`;
+      const dots = s.values
+        .map((v, i) => (v === null ? '' : `<circle cx="${f(x(i))}" cy="${f(y(v))}" r="3" fill="${esc(s.color)}"><title>${esc(`${s.label} — ${o.labels[i]}: ${fmt(v)}`)}</title></circle>`))
+        .join('');
+      return `<g class="series-group">${paths}${dots}</g>`;
     })
     .join('');
   const legend = o.series

@@ -21,7 +21,7 @@ th{background:#f0f2f4;font-weight:600}td.n,th.n{text-align:right;white-space:now
 .chart text{font-size:12px;fill:#334}.chart .grid{stroke:#e3e7eb}.chart .legend{font-size:13px}
 form.inline{display:flex;gap:8px;align-items:center;flex-wrap:wrap}input,select,button{font:inherit;padding:6px 10px;border:1px solid #b8c0c8;border-radius:4px}
 button.primary{background:#8b1a1a;color:#fff;border-color:#8b1a1a;cursor:pointer}.error{color:#a00;font-weight:600}
-.tag{display:inline-block;background:#eef1f4;border-radius:10px;padding:1px 8px;margin:1px 2px;font-size:12px}
+.tag{display:inline-block;background:#eef1f4;border-radius:10px;padding:1px 8px;margin:1px 2px;font-size:12px}.tag.bad{background:#f8dcd8}.tag.good{background:#d8f0de}
 pre.record{white-space:pre-wrap;font-family:inherit;background:#fafbfc;border:1px solid #e3e7eb;padding:12px;border-radius:4px}
 details summary{cursor:pointer;color:#345}
 `;
@@ -101,8 +101,8 @@ export function overviewPage(o: { base: string; since: string; report: Report; s
     labels: trend.map((p) => fmtDay(p.start)),
     percent: true,
     series: [
-      { label: 'Tỉ lệ trả lời được', color: '#1f7a3a', values: trend.map((p) => p.answer_rate) },
-      { label: 'Tỉ lệ chưa giải quyết', color: '#c0392b', values: trend.map((p) => (p.questions ? p.unresolved / p.questions : 0)) },
+      { label: 'Tỉ lệ trả lời được', color: '#1f7a3a', values: trend.map((p) => (p.questions ? p.answer_rate : null)) },
+      { label: 'Tỉ lệ chưa giải quyết', color: '#c0392b', values: trend.map((p) => (p.questions ? p.unresolved / p.questions : null)) },
     ],
   });
   const volume = lineChart({
@@ -150,7 +150,7 @@ export function overviewPage(o: { base: string; since: string; report: Report; s
     .join('');
   const feedbackRows = r.feedback
     .slice(0, 100)
-    .map((f) => `<tr class="feedback"><td class="small">${esc(fmtDateTime(f.at))}</td><td>${f.feedback === 'down' ? '👎' : f.feedback === 'up' ? '👍' : '💬'}</td><td>${esc(f.comment ?? '')}${f.question ? `<div class="muted small">Câu hỏi: ${esc(f.question)}</div>` : ''}</td><td class="small">${f.code ? `<a href="${esc(procHref(f.code))}">${esc(f.name ?? f.code)}</a>` : '—'}</td><td class="small">${esc(f.channel)}</td></tr>`)
+    .map((f) => `<tr class="feedback"><td class="small">${esc(fmtDateTime(f.at))}</td><td class="small">${f.feedback === 'down' ? '<span class="tag bad">Chưa đúng</span>' : f.feedback === 'up' ? '<span class="tag good">Hữu ích</span>' : '<span class="tag">Góp ý</span>'}</td><td>${esc(f.comment ?? '')}${f.question ? `<div class="muted small">Câu hỏi: ${esc(f.question)}</div>` : ''}</td><td class="small">${f.code ? `<a href="${esc(procHref(f.code))}">${esc(f.name ?? f.code)}</a>` : '—'}</td><td class="small">${esc(f.channel)}</td></tr>`)
     .join('');
   const empty = (cols: number, text: string) => `<tr><td colspan="${cols}" class="muted">${esc(text)}</td></tr>`;
 
@@ -167,14 +167,14 @@ export function overviewPage(o: { base: string; since: string; report: Report; s
 <section id="trend"><h2>Tỉ lệ trả lời ${esc(trendTitle)}</h2>${line}${volume}</section>
 <section id="top-procedures"><h2>Thủ tục gây khó khăn nhiều nhất</h2><p class="muted small">Số câu hỏi chưa giải quyết hoặc bị phản hồi chưa đúng / tổng số câu hỏi về thủ tục.</p>${bars}</section>
 <section id="ranking"><h2>Xếp hạng thủ tục gây nhầm lẫn</h2><p class="muted small">Điểm = tỉ lệ chưa giải quyết + tỉ lệ phản hồi chưa đúng + ½ tỉ lệ phải hỏi lại, đã làm trơn theo số lượng câu hỏi (thủ tục ít câu hỏi được kéo về mức chung).</p>
-<table><thead><tr><th class="n">#</th><th>Thủ tục</th><th class="n">Câu hỏi</th><th class="n">Chưa giải quyết</th><th class="n">👎</th><th class="n">Hỏi lại</th><th class="n">Điểm</th></tr></thead><tbody>${rankRows || empty(7, 'Chưa có thủ tục nào có vấn đề.')}</tbody></table></section>
+<table><thead><tr><th class="n">#</th><th>Thủ tục</th><th class="n">Câu hỏi</th><th class="n">Chưa giải quyết</th><th class="n">Phản hồi xấu</th><th class="n">Hỏi lại</th><th class="n">Điểm</th></tr></thead><tbody>${rankRows || empty(7, 'Chưa có thủ tục nào có vấn đề.')}</tbody></table></section>
 <section id="aspects"><h2>Theo khía cạnh</h2>${aspectBars}
-<table><thead><tr><th>Khía cạnh</th><th class="n">Câu hỏi</th><th class="n">Chưa giải quyết</th><th class="n">👎</th><th class="n">Hỏi lại</th></tr></thead><tbody>${aspects.map(([a, s]) => `<tr><td>${esc(aspectLabel(a))}</td><td class="n">${s.total}</td><td class="n">${s.unresolved}</td><td class="n">${s.negative}</td><td class="n">${s.clarify}</td></tr>`).join('') || empty(5, 'Chưa có dữ liệu.')}</tbody></table>
+<table><thead><tr><th>Khía cạnh</th><th class="n">Câu hỏi</th><th class="n">Chưa giải quyết</th><th class="n">Phản hồi xấu</th><th class="n">Hỏi lại</th></tr></thead><tbody>${aspects.map(([a, s]) => `<tr><td>${esc(aspectLabel(a))}</td><td class="n">${s.total}</td><td class="n">${s.unresolved}</td><td class="n">${s.negative}</td><td class="n">${s.clarify}</td></tr>`).join('') || empty(5, 'Chưa có dữ liệu.')}</tbody></table>
 <h2 style="margin-top:16px">Thủ tục × khía cạnh</h2><table><thead><tr><th>Thủ tục</th><th>Khía cạnh</th><th class="n">Chưa giải quyết / tổng</th></tr></thead><tbody>${areaRows || empty(3, 'Chưa có dữ liệu.')}</tbody></table></section>
 <section id="clusters"><h2>Câu hỏi chưa giải quyết (đã gộp câu giống nhau)</h2>
 <table><thead><tr><th>Câu hỏi</th><th class="n">Số lần</th><th>Lần đầu / lần cuối</th><th>Lý do</th><th>Thủ tục bot đã cân nhắc</th></tr></thead><tbody>${clusterRows || empty(5, 'Không có câu hỏi chưa giải quyết trong khoảng thời gian này.')}</tbody></table></section>
 <section id="feedback"><h2>Phản hồi của người dân</h2>
-<table><thead><tr><th>Thời gian</th><th></th><th>Nội dung</th><th>Thủ tục</th><th>Kênh</th></tr></thead><tbody>${feedbackRows || empty(5, 'Chưa có phản hồi.')}</tbody></table></section>
+<table><thead><tr><th>Thời gian</th><th>Đánh giá</th><th>Nội dung</th><th>Thủ tục</th><th>Kênh</th></tr></thead><tbody>${feedbackRows || empty(5, 'Chưa có phản hồi.')}</tbody></table></section>
 <section id="weekly"><h2>Theo tuần</h2><table><thead><tr><th>Tuần bắt đầu</th><th class="n">Câu hỏi</th><th class="n">Đã trả lời</th><th class="n">Chưa giải quyết</th><th class="n">Tỉ lệ trả lời</th></tr></thead><tbody>${r.weekly.map((w) => `<tr><td>${esc(fmtDay(w.start))}</td><td class="n">${w.questions}</td><td class="n">${w.answered}</td><td class="n">${w.unresolved}</td><td class="n">${esc(fmtPct(w.answer_rate))}</td></tr>`).join('')}</tbody></table>
 <p><a href="${esc(base)}/api/report.csv?since=${esc(since)}" download id="csv-link">Tải báo cáo CSV</a> · <a href="${esc(base)}/api/report?since=${esc(since)}">JSON</a></p></section>`,
   );
