@@ -452,7 +452,7 @@ export function splitItems(text: string): string[] {
   return src
     .replace(/(?<=\S)\s*(?=Bước \d+[:.\s])/g, '\n')
     .split(/\n+/)
-    .map((s) => s.replace(/^[-+•*]\s+/, '').trim())
+    .map((s) => s.replace(/^(?:[-+•*–]+\s+)+/, '').trim())
     .filter((s) => s.length > 1 && s !== NO_INFO);
 }
 

@@ -59,10 +59,9 @@ const indent = (text: string, pad = '   ') =>
 
 function renderDocuments(docs: ProcedureDocument[]): string[] {
   const lines: string[] = [];
-  const cases: (string | undefined)[] = [];
-  for (const d of docs) if (!cases.includes(d.case)) cases.push(d.case);
   // Papers for everyone first, then each case in source order.
-  cases.sort((a, b) => (a === undefined ? -1 : b === undefined ? 1 : 0));
+  const cases: (string | undefined)[] = docs.some((d) => d.case === undefined) ? [undefined] : [];
+  for (const d of docs) if (d.case !== undefined && !cases.includes(d.case)) cases.push(d.case);
   for (const c of cases) {
     if (c) lines.push(`  ${c}:`);
     let n = 0;
