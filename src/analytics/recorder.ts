@@ -305,3 +305,17 @@ export function createInteractionRecorder(
   };
   return handle;
 }
+
+/**
+ * A /health component for the recorder (structurally a server HealthProbe): ok while writes reach the database; a
+ * spooling recorder reports ok: false with its counts, without failing /health itself.
+ */
+export function recorderHealthProbe(recorder: Pick<InteractionRecorderHandle, 'stats'>) {
+  return {
+    name: 'analytics',
+    async check() {
+      const s = recorder.stats();
+      return { ok: s.dbUp, ...s };
+    },
+  };
+}

@@ -163,6 +163,15 @@ interface Question extends Loaded {
   inWindow: boolean;
 }
 
+// "sai rồi", "không đúng ạ", "trả lời sai": feedback typed as a message. The answer core records these as feedback
+// events; a log written before it did (or a message it missed) still counts as 👎 on the previous answer.
+const NEGATIVE_TEXT = /^(?:sai(?: roi| bet| het| ma)?|khong dung|chua dung|tra loi sai|sai thong tin|👎)(?: (?:roi|a|ah|nhe|nha|ban|oi|vay|ma|het))*$/u;
+
+/** true for a short message that only says the previous answer was wrong. */
+export function isNegativeFeedbackText(text: string): boolean {
+  return NEGATIVE_TEXT.test(foldText(text).replace(/_/g, ' ').trim()) || text.trim() === '👎';
+}
+
 const isFlagged = (q: Question) => q.flags.unresolved || q.flags.clarify || q.flags.negative || q.flags.repeated;
 
 const DAY = 86_400_000;
@@ -281,7 +290,10 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
       const chat = rows.slice(i, j);
       let last: Question | null = null;
       for (let k = 0; k < chat.length; k++) {
-        const row = chat[k]!;
+        let row = chat[k]!;
+        if (QUESTION_OUTCOMES.has(row.outcome) && row.feedback === null && last && isNegativeFeedbackText(row.text)) {
+          row = { ...row, outcome: 'feedback', feedback: 'down' };
+        }
         if (QUESTION_OUTCOMES.has(row.outcome)) {
           const q: Question = {
             ...row,

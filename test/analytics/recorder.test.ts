@@ -230,3 +230,26 @@ describe('interaction recorder without a writable spool directory', () => {
     await rm(dir, { recursive: true, force: true });
   });
 });
+
+describe('recorder health probe', () => {
+  it('reports ok while writing and not ok while spooling', async () => {
+    const { recorderHealthProbe } = await import('../../src/analytics/recorder.js');
+    const db = await createTestDb('pglite');
+    const dir = await mkdtemp(join(tmpdir(), 'motcua-rec-'));
+    const { db: f, state } = flaky(db);
+    const r = createInteractionRecorder({ db: f, dataDir: dir, logger }, { retryMs: 60_000 });
+    const probe = recorderHealthProbe(r);
+    r.record(rec(1));
+    await r.flush();
+    expect(await probe.check()).toMatchObject({ ok: true, written: 1 });
+    state.down = true;
+    r.record(rec(2));
+    await r.flush();
+    expect(await probe.check()).toMatchObject({ ok: false, spooled: 1 });
+    state.down = false;
+    await r.close();
+    expect(await probe.check()).toMatchObject({ ok: true, written: 2 });
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
 import { createInteractionRecorder } from '../../src/analytics/recorder.js';
-import { createReportService, csvCell, parseSince, reportToCsv, type Report } from '../../src/analytics/report.js';
+import { createReportService, csvCell, isNegativeFeedbackText, parseSince, reportToCsv, type Report } from '../../src/analytics/report.js';
 import type { Embedder } from '../../src/retrieval/types.js';
 import { isAppError } from '../../src/errors.js';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.js';
@@ -119,6 +119,20 @@ describe.each(dbBackends)('report on $backend', ({ backend }) => {
     expect(r.unresolved_total).toBe(0);
   });
 
+  it('counts a "sai rồi" logged as a question as 👎 on the answer before it, not as a question', async () => {
+    const t = new Date('2027-03-01T08:00:00Z');
+    const recorder = createInteractionRecorder({ db, dataDir, logger: createLogger({ level: 'silent' }) });
+    const base = { channel: 'zalo' as const, chatHash: 'feedfeedfeedfeed', aspects: ['fee'], candidates: [{ code: '1.001193', score: 0.9 }], latencyMs: 4 };
+    recorder.record({ ...base, at: t, text: 'lệ phí khai sinh bao nhiêu', outcome: 'answered', code: '1.001193' });
+    recorder.record({ ...base, at: new Date(t.getTime() + 60_000), text: 'Sai rồi ạ', outcome: 'unresolved', candidates: [] });
+    await recorder.close();
+    const r = await createReportService({ db }).report({ since: t, until: new Date(t.getTime() + 3_600_000) });
+    expect(r.questions_total).toBe(1);
+    expect(r.unresolved_total).toBe(1);
+    expect(r.by_procedure[0]).toMatchObject({ code: '1.001193', negative: 1 });
+    expect(r.questions[0]).toMatchObject({ text: 'lệ phí khai sinh bao nhiêu', reasons: { unresolved: 0, clarify: 0, negative: 1, repeated: 0 } });
+  });
+
   it('merges clusters whose texts embed close together when an embedder is given', async () => {
     const embedder: Embedder = {
       id: 'fake', dimensions: 2,
@@ -142,6 +156,13 @@ describe.each(dbBackends)('report on $backend', ({ backend }) => {
 });
 
 describe('report helpers', () => {
+  it.each(['sai rồi', 'Sai rồi ạ', 'không đúng', 'chưa đúng nhé', 'trả lời sai', '👎'])('reads "%s" as negative feedback', (t) => {
+    expect(isNegativeFeedbackText(t)).toBe(true);
+  });
+  it.each(['sai tên trong giấy khai sinh thì làm sao', 'không đúng hạn thì có bị phạt không', 'đúng rồi'])('reads "%s" as a question', (t) => {
+    expect(isNegativeFeedbackText(t)).toBe(false);
+  });
+
   const now = new Date('2026-11-25T00:00:00Z');
   it.each([
     ['30d', '2026-10-26T00:00:00.000Z'],
