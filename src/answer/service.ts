@@ -12,7 +12,7 @@ import { userMessageFor } from '../errors.js';
 import { citationOf, composeAnswer, levelText } from './compose.js';
 import type { SessionStore, ChatSession } from './session.js';
 import { understand, type Aspect, type Understanding } from './understand.js';
-import { foldVi } from './fold.js';
+import { foldText as foldVi } from '../text/normalize.js';
 import { texts, type CentreInfo } from './texts.js';
 
 export interface CatalogPort {

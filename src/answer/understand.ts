@@ -2,7 +2,7 @@
  * Reads one citizen message: what is asked (aspects, often several), and what kind of message it is (a question, a
  * greeting, thanks, feedback, a numbered choice, an emergency, a dossier lookup). Pure and synchronous.
  */
-import { foldVi } from './fold.js';
+import { foldText as foldVi } from '../text/normalize.js';
 
 export const aspects = ['documents', 'deadline', 'fee', 'where', 'steps', 'conditions', 'result', 'legal', 'online'] as const;
 export type Aspect = (typeof aspects)[number];

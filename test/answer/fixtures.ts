@@ -1,6 +1,6 @@
 import { procedureSchema, type Procedure } from '../../src/catalog/schema.js';
 import type { SearchHit, Searcher } from '../../src/retrieval/types.js';
-import { foldVi } from '../../src/answer/fold.js';
+import { foldText as foldVi } from '../../src/text/normalize.js';
 
 export const birth: Procedure = procedureSchema.parse({
   code: '9.000001',

@@ -1,0 +1,58 @@
+/**
+ * Checks that the facts in an answer text are present in the cited record: every listed document name, every
+ * per-mode deadline and fee text, and every number. Used by the dev-set test and the eval; the composer is verbatim by
+ * construction, and this is how we show it stays so.
+ */
+import { modeLabels, type Procedure } from '../catalog/schema.js';
+
+export interface GroundingProblem {
+  kind: 'document' | 'deadline' | 'fee' | 'number';
+  value: string;
+}
+
+const modeByLabel = new Map(Object.entries(modeLabels).map(([k, v]) => [v, k]));
+
+function numbersIn(text: string): string[] {
+  return (text.match(/\d+(?:[.,]\d+)*/g) ?? []).map((n) => n.replace(/[.,]/g, ''));
+}
+
+export function findUngroundedFacts(answer: string, p: Procedure): GroundingProblem[] {
+  const problems: GroundingProblem[] = [];
+  const recordText = JSON.stringify(p);
+  const recordNumbers = new Set(numbersIn(recordText));
+  const docNames = new Set(p.documents.map((d) => d.name));
+  const sections = answer.split(/\n\n/);
+  for (const section of sections) {
+    const [title, ...lines] = section.split('\n');
+    if (title === 'Thành phần hồ sơ:') {
+      for (const line of lines) {
+        const m = /^\d+\. (.*?)(?: — .*)?$/.exec(line);
+        if (m && !docNames.has(m[1]!)) problems.push({ kind: 'document', value: m[1]! });
+      }
+    }
+    if (title === 'Thời hạn giải quyết:' || title === 'Phí, lệ phí:') {
+      const kind = title.startsWith('Thời') ? 'deadline' : 'fee';
+      for (const line of lines) {
+        const m = /^- ([^:]+): (.*)$/.exec(line);
+        if (!m) continue;
+        const mode = modeByLabel.get(m[1]!);
+        const ch = p.channels.find((c) => c.mode === mode);
+        const expected = kind === 'deadline' ? ch?.deadline?.text : ch?.fee?.text;
+        if (expected !== m[2]) problems.push({ kind, value: line });
+      }
+    }
+  }
+  // Numbers anywhere except the citation line (which carries the code, decision and date by construction).
+  // Also skips our own counters ("… và 3 giấy tờ khác") and list numbering.
+  const body = sections
+    .filter((s) => !s.startsWith('Nguồn: '))
+    .join('\n')
+    .split('\n')
+    .filter((l) => !l.startsWith('… '))
+    .map((l) => l.replace(/^\d+\. /, ''))
+    .join('\n');
+  for (const n of numbersIn(body)) {
+    if (!recordNumbers.has(n)) problems.push({ kind: 'number', value: n });
+  }
+  return problems;
+}
