@@ -89,7 +89,8 @@ export function createSimulatorProvider(options: SimulatorOptions): SimulatorPro
       procedureCode: s.procedureCode,
       procedureName: s.procedureName,
       applicantName: s.applicant,
-      receivedAt: at(receivedDay, 8, 30),
+      // Never in the future, even when the simulator starts before office hours.
+      receivedAt: new Date(Math.min(at(receivedDay, 8, 30).getTime(), Math.floor(start / 60_000) * 60_000 - 60_000)),
       dueAt: at(cal.addWorkingDays(receivedDay, s.processing), 17, 0),
       status: s.status,
       unit: s.unit,
