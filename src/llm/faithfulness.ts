@@ -138,8 +138,9 @@ function tokenize(text: string): string[] {
   return rawTokens(text).map(canonToken);
 }
 
+/** Line breaks count as punctuation: a list item's name does not run on into the next line. */
 function rawTokens(text: string): string[] {
-  return text.normalize('NFC').match(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]/gu) ?? [];
+  return text.normalize('NFC').match(/[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]|\n/gu) ?? [];
 }
 
 function canonToken(t: string): string {
@@ -602,7 +603,7 @@ const phraseBoundaries = new Set(
   (
     'và hoặc hay cùng kèm với nếu khi để theo do tại ở của cho từ đến trong ngoài sau trước cần phải được bị là có ' +
     'thì mà gồm như này đó kia trên dưới nộp xuất mang đã sẽ đang nhé ạ nữa luôn không chưa vui xin đều cũng chỉ ' +
-    'vẫn bản anh chị ông bà bạn nhưng còn vì nên rồi lại ra vào thêm online giấy mẫu số loại tương gì nào các những ' +
+    'vẫn bản anh chị ông bà bạn nhưng còn vì nên rồi lại ra vào thêm online giấy mẫu số loại tương gì nào các những khác trên ' +
     'mỗi một hai ba'
   )
     .split(' ')
@@ -624,6 +625,8 @@ function unsupportedDocumentMentions(text: string, corpus: string): string[] {
     if (t === undefined || t === '|' || /^\p{N}/u.test(t)) return true;
     // "... có công chứng", "... được chứng thực" still describe the paper.
     if (certifiedBy.has(t) && certifications.has(tokens[k + 1] ?? '')) return false;
+    // "... của trưởng thôn" says whose paper it is; "... của anh/chị" does not.
+    if (t === ofWord) return pronouns.has(tokens[k + 1] ?? '|') || tokens[k + 1] === '|';
     return phraseBoundaries.has(t);
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -633,8 +636,9 @@ function unsupportedDocumentMentions(text: string, corpus: string): string[] {
     if (tokens[afterHead] && notDocuments.has([...head, tokens[afterHead]].join(' '))) continue;
     let phraseEnd = afterHead;
     while (!endsPhrase(phraseEnd)) phraseEnd++;
-    // A bare "giấy" or "sổ" ("nộp bản giấy") names no particular paper.
+    // A bare "giấy" or "sổ" ("nộp bản giấy"), or "giấy tờ" on its own, names no particular paper.
     if (phraseEnd === afterHead && head.length === 1) continue;
+    if (phraseEnd === afterHead + 1 && genericAfterHead.has([...head, tokens[afterHead]].join(' '))) continue;
     let matched = i;
     while (matched < phraseEnd && occurs(i, matched + 1)) matched++;
     if (matched < phraseEnd) found.push(raw.slice(i, phraseEnd).join(' '));
@@ -642,6 +646,9 @@ function unsupportedDocumentMentions(text: string, corpus: string): string[] {
   return [...new Set(found)];
 }
 
+const genericAfterHead = new Set(['giấy tờ', 'đơn từ', 'sổ sách'].map((p) => tokenize(p).join(' ')));
+const ofWord = canonWord('của');
+const pronouns = new Set(['anh', 'chị', 'ông', 'bà', 'bạn', 'mình', 'em', 'quý', 'các', 'những'].map(canonWord));
 const certifiedBy = new Set(['có', 'được', 'đã'].map(canonWord));
 const certifications = new Set(['công', 'chứng', 'xác', 'ký', 'đóng', 'hợp', 'dịch'].map(canonWord));
 

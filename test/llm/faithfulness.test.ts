@@ -81,6 +81,7 @@ describe('checkFaithfulness', () => {
 
   it('accepts document names written with other case and tone placement', () => {
     expect(check(plus('Anh/chị nộp tờ khai đăng ký kết hôn và văn bản uỷ quyền nếu nhờ người khác nộp.')).problems).toEqual([]);
+    expect(check(plus('Tờ khai đăng ký kết hôn của anh/chị cần ghi đủ thông tin; xem các giấy tờ khác ở trên.')).problems).toEqual([]);
   });
 
   it.each([
@@ -89,6 +90,7 @@ describe('checkFaithfulness', () => {
     ['Giấy xác nhận cư trú', 'Cần thêm Giấy xác nhận cư trú.'],
     ['Văn bản ủy quyền có công chứng', 'Cần Văn bản ủy quyền có công chứng.'],
     ['CCCD', 'Mang theo CCCD.'],
+    ['Giấy xác nhận của trưởng thôn', 'Nộp thêm Giấy xác nhận của trưởng thôn.'],
   ])('rejects a document the records do not list: %s', (name, s) => {
     const result = check(plus(s));
     expect(result.kinds).toContain('document');
