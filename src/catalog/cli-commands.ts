@@ -44,26 +44,25 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
         read = { procedures, errors: [] as DvcFileError[] };
       } else {
         if (!dirArg) throw new AppError('catalog:invalid', { message: 'import --format dvc needs a directory' });
-        const bar = process.stderr.isTTY
-          ? new cliProgress.SingleBar({ stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-          : undefined;
-        let started = false;
-        read = readDvcDirectory(dirArg, (done, total) => {
-          if (!bar) return;
-          if (!started) {
-            bar.start(total, 0);
-            started = true;
-          }
-          bar.update(done);
-        });
-        bar?.stop();
+        read = readDvcDirectory(dirArg);
         for (const e of read.errors) process.stderr.write(`skipped ${e.file}: ${e.message}\n`);
       }
       errors = read.errors;
       const db = await c.db();
-      const counts = await createCatalogRepository(db).upsertProcedures(read.procedures, {
-        source: opts.format === 'dvc' ? 'dvc' : 'knowledge',
-      });
+      // A progress bar only on a terminal: pipes and --json consumers get clean output.
+      const bar = process.stderr.isTTY
+        ? new cliProgress.SingleBar(
+            { stream: process.stderr, clearOnComplete: true, format: 'importing [{bar}] {value}/{total}' },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      bar?.start(read.procedures.length, 0);
+      const counts = await createCatalogRepository(db)
+        .upsertProcedures(read.procedures, {
+          source: opts.format === 'dvc' ? 'dvc' : 'knowledge',
+          onProgress: (done) => bar?.update(done),
+        })
+        .finally(() => bar?.stop());
       const result = { ...counts, failed: errors.length, errors };
       c.out(
         opts.json

@@ -18,6 +18,14 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+export interface UpsertOptions {
+  source: CatalogSource;
+  /** Records written per transaction (default 250). */
+  batchSize?: number;
+  /** Called after each batch with the number of records handled so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
 export interface CatalogEntry {
   procedure: Procedure;
   origin: CatalogSource;
@@ -48,7 +56,7 @@ export interface CatalogRepository {
    * Stores records from one source by code. A record identical to the stored one from the same source changes
    * nothing (not even updated_at). Otherwise the served record is recomputed with {@link mergeProcedures}.
    */
-  upsertProcedures(list: readonly Procedure[], options: { source: CatalogSource; batchSize?: number }): Promise<UpsertCounts>;
+  upsertProcedures(list: readonly Procedure[], options: UpsertOptions): Promise<UpsertCounts>;
   getProcedure(code: string): Promise<CatalogEntry | undefined>;
   /** Procedures whose name or aliases match the text (diacritics and case ignored), best first. */
   findByName(text: string, options?: { limit?: number }): Promise<NameMatch[]>;
@@ -174,13 +182,14 @@ export function createCatalogRepository(db: Db): CatalogRepository {
   }
 
   return {
-    async upsertProcedures(list, { source, batchSize = 250 }) {
+    async upsertProcedures(list, { source, batchSize = 250, onProgress }) {
       const counts: UpsertCounts = { imported: 0, updated: 0, unchanged: 0 };
       // Last record wins when a list repeats a code.
       const unique = [...new Map(list.map((p) => [p.code, p])).values()];
       for (let i = 0; i < unique.length; i += batchSize) {
         const batch = unique.slice(i, i + batchSize);
         await db.transaction((tx) => writeBatch(tx, batch, source, counts));
+        onProgress?.(Math.min(i + batchSize, unique.length), unique.length);
       }
       return counts;
     },
