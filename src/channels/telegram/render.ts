@@ -165,8 +165,10 @@ export function renderTelegram(reply: Reply, max = TELEGRAM_MAX_TEXT): TelegramM
     .filter((p) => p.trim() !== '');
   const html: string[] = [];
   for (const p of paragraphs) for (const piece of fitPieces(p, max)) html.push(formatParagraph(piece));
-  if (reply.citations.length) {
-    html.push(...packHtml(['<b>Nguồn:</b>', ...reply.citations.map((c) => citationLine(c, max))], max, '\n'));
+  // The core usually writes its own "Nguồn: …" line; only citations the text does not mention get a linked list.
+  const extra = reply.citations.filter((c) => !reply.text.includes(c.code));
+  if (extra.length) {
+    html.push(...packHtml(['<b>Nguồn:</b>', ...extra.map((c) => citationLine(c, max))], max, '\n'));
   }
   if (!html.length) html.push(escapeHtml(reply.choices.length ? 'Anh/chị chọn một mục bên dưới:' : '…'));
   const texts = packHtml(html, max);

@@ -104,13 +104,13 @@ describe('Telegram webhook through the HTTP app and a fake Bot API', () => {
   });
 
   it('answers a choice button: answerCallbackQuery then the chosen answer', async () => {
-    answers.respond((i) => reply({ text: i.action?.type === 'choice' ? `Thủ tục ${i.action.code}` : 'không', citations: [{ code: '1.001193', name: 'Đăng ký khai sinh', url: 'https://dichvucong.gov.vn/p/1.001193' }] }));
+    answers.respond((i) => reply({ text: i.action?.type === 'choice' ? `Đã chọn mục ${i.action.index}` : 'không', citations: [{ code: '1.001193', name: 'Đăng ký khai sinh', url: 'https://dichvucong.gov.vn/p/1.001193' }] }));
     await post(channel, callbackUpdate(updateId++, 'c:1:1.001193', 888));
     await channel.idle();
     expect(api.callsOf('answerCallbackQuery')).toHaveLength(1);
     expect(answers.seen[0]).toMatchObject({ chatId: '888', action: { type: 'choice', index: 1, code: '1.001193' } });
     const text = String(api.callsOf('sendMessage')[0]!.payload.text);
-    expect(text).toContain('Thủ tục 1.001193');
+    expect(text).toContain('Đã chọn mục 1');
     expect(text).toContain('<a href="https://dichvucong.gov.vn/p/1.001193">1.001193 — Đăng ký khai sinh</a>');
   });
 
