@@ -94,6 +94,16 @@ export interface ConfusingProcedure {
   excess: number;
 }
 
+/** Two procedures the bot could not tell apart for the same question (offered together in a clarify list). */
+export interface ConfusedPair {
+  a: { code: string; name: string };
+  b: { code: string; name: string };
+  /** Clarify lists that offered both. */
+  count: number;
+  /** Of those, how many the chat left without choosing. */
+  unanswered: number;
+}
+
 export interface TrendPoint {
   /** First day of the bucket, YYYY-MM-DD (weeks start on Monday, UTC). */
   start: string;
@@ -127,6 +137,7 @@ export interface Report {
   problem_areas: ProblemArea[];
   questions: QuestionCluster[];
   confusing: ConfusingProcedure[];
+  confused_pairs: ConfusedPair[];
   weekly: TrendPoint[];
   daily: TrendPoint[];
   feedback: FeedbackItem[];
@@ -452,9 +463,25 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
         }
       }
 
+      const pairs = new Map<string, { a: string; b: string; count: number; unanswered: number }>();
+      for (const q of questions) {
+        if (q.outcome !== 'clarify') continue;
+        const offered = [...new Set(q.candidates.slice(0, 4).map((c) => c.code))].sort();
+        for (let x = 0; x < offered.length; x++) {
+          for (let y = x + 1; y < offered.length; y++) {
+            const key = `${offered[x]}\u0000${offered[y]}`;
+            const pr = pairs.get(key) ?? { a: offered[x]!, b: offered[y]!, count: 0, unanswered: 0 };
+            pr.count++;
+            if (q.flags.clarify) pr.unanswered++;
+            pairs.set(key, pr);
+          }
+        }
+      }
+
       const flaggedQs = questions.filter(isFlagged);
       const clusters = await cluster(flaggedQs);
       const codes = new Set<string>([...procs.keys()]);
+      for (const pr of pairs.values()) codes.add(pr.a).add(pr.b);
       for (const f of feedback) {
         const c = f.row.code ?? f.about?.primary;
         if (c) codes.add(c);
@@ -530,6 +557,10 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
         problem_areas: problemAreas,
         questions: clusters,
         confusing,
+        confused_pairs: [...pairs.values()]
+          .sort((x, y) => y.count - x.count || y.unanswered - x.unanswered)
+          .slice(0, 50)
+          .map((pr) => ({ a: { code: pr.a, name: name(pr.a) }, b: { code: pr.b, name: name(pr.b) }, count: pr.count, unanswered: pr.unanswered })),
         weekly: trend(questions, weekStart, since, until, (d) => new Date(d.getTime() + 7 * DAY)),
         daily: trend(questions, dayStart, since, until, (d) => new Date(d.getTime() + DAY)),
         feedback: feedbackItems,
@@ -550,7 +581,8 @@ export function csvCell(v: unknown): string {
 
 /**
  * The report as one CSV table (UTF-8 with BOM so spreadsheet programs read Vietnamese correctly). The `section` column
- * says what a row is: summary, procedure, confusing, aspect, question (one unresolved cluster), week, feedback.
+ * says what a row is: summary, procedure, confusing, pair (two procedures offered together), aspect, question
+ * (one unresolved cluster), week, feedback.
  */
 export function reportToCsv(r: Report): string {
   const header = ['section', 'code', 'name', 'aspect', 'text', 'total', 'answered', 'unresolved', 'negative', 'clarify', 'score', 'first_at', 'last_at', 'candidates'];
@@ -559,6 +591,7 @@ export function reportToCsv(r: Report): string {
   row({ section: 'summary', text: `${r.since} – ${r.until}`, total: r.questions_total, answered: r.answered_total, unresolved: r.unresolved_total, score: r.answer_rate });
   for (const p of r.by_procedure) row({ section: 'procedure', code: p.code, name: p.name, total: p.total, answered: p.answered, unresolved: p.unresolved, negative: p.negative, clarify: p.clarify });
   for (const p of r.confusing) row({ section: 'confusing', code: p.code, name: p.name, total: p.total, unresolved: p.unresolved, negative: p.negative, clarify: p.clarify, score: p.score });
+  for (const p of r.confused_pairs) row({ section: 'pair', code: `${p.a.code} ${p.b.code}`, name: `${p.a.name} / ${p.b.name}`, total: p.count, clarify: p.count, unresolved: p.unanswered });
   for (const [a, s] of Object.entries(r.by_aspect)) row({ section: 'aspect', aspect: a, total: s.total, unresolved: s.unresolved, negative: s.negative, clarify: s.clarify });
   for (const q of r.questions) row({ section: 'question', text: q.text, total: q.count, unresolved: q.count, first_at: q.firstAt, last_at: q.lastAt, candidates: q.candidates.join(' '), aspect: q.aspects.join(' ') });
   for (const w of r.weekly) row({ section: 'week', first_at: w.start, total: w.questions, answered: w.answered, unresolved: w.unresolved, score: w.answer_rate });

@@ -87,6 +87,12 @@ describe.each(dbBackends)('report on $backend', ({ backend }) => {
     expect(many.excess).toBeGreaterThan(one.excess);
   });
 
+  it('lists procedures the bot could not tell apart', () => {
+    expect(report.confused_pairs).toEqual([
+      { a: { code: '1.000894', name: 'Đăng ký kết hôn' }, b: { code: '1.004227', name: 'Đăng ký lại kết hôn' }, count: 2, unanswered: 1 },
+    ]);
+  });
+
   it('gives a weekly and daily trend that adds up to the totals', () => {
     expect(report.weekly.map((w) => w.start)).toEqual(['2026-10-26', '2026-11-02', '2026-11-09', '2026-11-16']);
     expect(report.weekly.reduce((s, w) => s + w.questions, 0)).toBe(74);

@@ -168,6 +168,8 @@ export function overviewPage(o: { base: string; since: string; report: Report; s
 <section id="top-procedures"><h2>Thủ tục gây khó khăn nhiều nhất</h2><p class="muted small">Số câu hỏi chưa giải quyết hoặc bị phản hồi chưa đúng / tổng số câu hỏi về thủ tục.</p>${bars}</section>
 <section id="ranking"><h2>Xếp hạng thủ tục gây nhầm lẫn</h2><p class="muted small">Điểm = tỉ lệ chưa giải quyết + tỉ lệ phản hồi chưa đúng + ½ tỉ lệ phải hỏi lại, đã làm trơn theo số lượng câu hỏi (thủ tục ít câu hỏi được kéo về mức chung).</p>
 <table><thead><tr><th class="n">#</th><th>Thủ tục</th><th class="n">Câu hỏi</th><th class="n">Chưa giải quyết</th><th class="n">Phản hồi xấu</th><th class="n">Hỏi lại</th><th class="n">Điểm</th></tr></thead><tbody>${rankRows || empty(7, 'Chưa có thủ tục nào có vấn đề.')}</tbody></table></section>
+<section id="pairs"><h2>Thủ tục hay bị nhầm với nhau</h2><p class="muted small">Các cặp thủ tục bot phải hỏi lại người dân để chọn.</p>
+<table><thead><tr><th>Thủ tục</th><th>Và thủ tục</th><th class="n">Số lần hỏi lại</th><th class="n">Không được chọn</th></tr></thead><tbody>${r.confused_pairs.slice(0, 15).map((p) => `<tr><td><a href="${esc(procHref(p.a.code))}">${esc(p.a.name)}</a> <span class="muted small">${esc(p.a.code)}</span></td><td><a href="${esc(procHref(p.b.code))}">${esc(p.b.name)}</a> <span class="muted small">${esc(p.b.code)}</span></td><td class="n">${p.count}</td><td class="n">${p.unanswered}</td></tr>`).join('') || empty(4, 'Chưa có.')}</tbody></table></section>
 <section id="aspects"><h2>Theo khía cạnh</h2>${aspectBars}
 <table><thead><tr><th>Khía cạnh</th><th class="n">Câu hỏi</th><th class="n">Chưa giải quyết</th><th class="n">Phản hồi xấu</th><th class="n">Hỏi lại</th></tr></thead><tbody>${aspects.map(([a, s]) => `<tr><td>${esc(aspectLabel(a))}</td><td class="n">${s.total}</td><td class="n">${s.unresolved}</td><td class="n">${s.negative}</td><td class="n">${s.clarify}</td></tr>`).join('') || empty(5, 'Chưa có dữ liệu.')}</tbody></table>
 <h2 style="margin-top:16px">Thủ tục × khía cạnh</h2><table><thead><tr><th>Thủ tục</th><th>Khía cạnh</th><th class="n">Chưa giải quyết / tổng</th></tr></thead><tbody>${areaRows || empty(3, 'Chưa có dữ liệu.')}</tbody></table></section>
@@ -226,5 +228,12 @@ export function notFoundPage(base: string, code: string): string {
   return layout(
     { title: 'Không tìm thấy', base },
     `<section><h1>Không tìm thấy thủ tục</h1><p>Không có thủ tục mã “${esc(code)}” trong danh mục.</p><p><a href="${esc(base)}/lookup">Tra cứu thủ tục</a></p></section>`,
+  );
+}
+
+export function badSincePage(base: string, since: string): string {
+  return layout(
+    { title: 'Khoảng thời gian không hợp lệ', base },
+    `<section><h1>Khoảng thời gian không hợp lệ</h1><p>Không đọc được “${esc(since)}”. Dùng dạng 7d, 30d, 12w hoặc một ngày YYYY-MM-DD.</p>${sinceForm(base, '30d')}</section>`,
   );
 }

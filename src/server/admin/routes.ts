@@ -16,7 +16,7 @@ import {
   isSessionValid,
   safeEqual,
 } from './auth.js';
-import { disabledPage, loginPage, lookupPage, notFoundPage, overviewPage, procedurePage } from './pages.js';
+import { badSincePage, disabledPage, loginPage, lookupPage, notFoundPage, overviewPage, procedurePage } from './pages.js';
 
 export interface AdminLookup {
   searcher: Searcher;
@@ -133,7 +133,13 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
 
   app.get('/', async (c) => {
     const since = sinceParam(c);
-    const report = await deps.report.report({ since: parseSince(since) });
+    let from: Date;
+    try {
+      from = parseSince(since);
+    } catch {
+      return c.html(badSincePage(base, since), 400);
+    }
+    const report = await deps.report.report({ since: from });
     return c.html(overviewPage({ base, since, report, stored: await stored() }));
   });
 

@@ -56,6 +56,14 @@ describe.each(dbBackends)('admin dashboard on $backend', ({ backend }) => {
     expect(await res.json()).toMatchObject({ error: 'http:validation' });
   });
 
+  it('explains a bad since on the overview page instead of answering JSON', async () => {
+    const res = await app.request('/admin?since=<b>x</b>', auth);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('Khoảng thời gian không hợp lệ');
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
+  });
+
   it('serves the CSV as a download', async () => {
     const res = await app.request(`/admin/api/report.csv?since=${since}`, auth);
     expect(res.status).toBe(200);
@@ -75,6 +83,7 @@ describe.each(dbBackends)('admin dashboard on $backend', ({ backend }) => {
     expect(html).toContain('xin cấp phép nuôi chim yến');
     expect(html).toContain('thiếu giấy chứng sinh');
     expect(html).toContain('Phí, lệ phí');
+    expect(html).toMatch(/id="pairs"[\s\S]*Đăng ký kết hôn[\s\S]*Đăng ký lại kết hôn/);
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<img src=x>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; gọi [SĐT]');
