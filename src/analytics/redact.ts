@@ -23,9 +23,10 @@ const NOT_MONEY_AFTER = '(?!\\s?(?:đ|đồng|dong|vnđ|vnd|₫)(?![\\p{L}]))';
 
 const EMAIL = /[\p{L}0-9._%+-]+@[\p{L}0-9-]+(?:\.[\p{L}0-9-]+)*\.[\p{L}]{2,}/giu;
 
-// Mã hồ sơ from the one-stop systems: agency prefix (letters, digits, dots), a date, a sequence number.
+// Mã hồ sơ from the one-stop systems: agency prefix (letters, digits, dots, e.g. H37.12 or 000.00.12.H37), a date,
+// a sequence number.
 const DOSSIER = new RegExp(
-  `(?<![\\p{L}0-9])[\\p{L}]{1,4}[0-9]{0,4}(?:\\.[0-9]{1,4}){0,3}-[0-9]{6,8}-[0-9]{3,8}${NOT_DIGIT_AFTER}`,
+  `(?<![\\p{L}0-9])(?:[0-9]{1,4}\\.){0,5}[\\p{L}]{1,4}[0-9]{0,4}(?:\\.[0-9]{1,4}){0,3}-[0-9]{6,8}-[0-9]{3,8}${NOT_DIGIT_AFTER}`,
   'giu',
 );
 

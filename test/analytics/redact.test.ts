@@ -16,6 +16,11 @@ describe('redactPersonal', () => {
     ['email nguyen.van.a@gmail.com nhé', 'email [EMAIL] nhé'],
     ['hồ sơ H37.12-20260105-0001 đến đâu rồi', 'hồ sơ [MÃ HỒ SƠ] đến đâu rồi'],
     ['tra ma g09.20-20260609-0092637', 'tra ma [MÃ HỒ SƠ]'],
+    ['hồ sơ số 000.00.12.H37-260105-0001', 'hồ sơ số [MÃ HỒ SƠ]'],
+    ['sđt (+84) 912 345 678', 'sđt [SĐT]'],
+    ['sđt 84912345678', 'sđt [SĐT]'],
+    ['gọi 0912345678.', 'gọi [SĐT].'],
+    ['máy bàn 0243.825.1234', 'máy bàn [SĐT]'],
     ['thẻ 4111 1111 1111 1111 bị trừ tiền', 'thẻ [SỐ THẺ] bị trừ tiền'],
     ['tài khoản 9704229201234567', 'tài khoản [SỐ THẺ]'],
   ])('redacts %s', (input, expected) => {
@@ -31,6 +36,9 @@ describe('redactPersonal', () => {
     'mã 2.000986 và 1.013124',
     'mất 5 ngày làm việc, 3 bản sao',
     'phí 500.000 vnđ',
+    'tiền 123456789 đ',
+    'gọi 113, 114, 115 khi khẩn cấp',
+    'ngày 05/01/2026 lúc 10:30',
   ])('leaves %s alone', (input) => {
     expect(redactPersonal(input)).toBe(input);
   });
