@@ -26,6 +26,8 @@ export interface DossierPollerDeps {
   leaseMs?: number;
   /** Time allowed for the centre per code. Default 20 s. */
   fetchDeadlineMs?: number;
+  /** Failed deliveries in a row after which a subscription is switched off (e.g. the chat blocked the bot). Default 5. */
+  maxSendFailures?: number;
 }
 
 export interface TickReport {
@@ -60,6 +62,7 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
   const batch = deps.batchSize ?? 100;
   const leaseMs = deps.leaseMs ?? 5 * 60_000;
   const fetchDeadlineMs = deps.fetchDeadlineMs ?? 20_000;
+  const maxSendFailures = deps.maxSendFailures ?? 5;
   const senders = new Map(deps.senders.map((s) => [s.channel, s]));
   const ts = (ms: number) => new Date(ms).toISOString();
   let timer: NodeJS.Timeout | undefined;
@@ -88,14 +91,15 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
     try {
       if (!sender) throw new Error(`no sender for channel ${row.channel}`);
       await sender.send(row.chat_id, reply);
-      log.info({ chatHash: row.chat_hash, code: row.code, status: d.status, channel: row.channel }, 'dossier change sent');
-      return 'sent';
     } catch (err) {
-      // Put the old status back so the next tick tries again; the message was not delivered.
+      // Put the old status back so the next tick tries again (the message was not delivered), unless this chat
+      // keeps failing: then stop, rather than retry a blocked chat forever.
       await db
         .query(
-          `UPDATE dossier_subscriptions SET last_status = $3, active = true WHERE id = $1 AND last_status = $2`,
-          [row.id, d.status, row.last_status],
+          `UPDATE dossier_subscriptions SET last_status = $3, send_failures = send_failures + 1,
+             active = (send_failures + 1 < $4)
+           WHERE id = $1 AND last_status = $2`,
+          [row.id, d.status, row.last_status, maxSendFailures],
         )
         .catch(() => undefined);
       log.warn(
@@ -104,6 +108,11 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
       );
       return 'failed';
     }
+    log.info({ chatHash: row.chat_hash, code: row.code, status: d.status, channel: row.channel }, 'dossier change sent');
+    await db
+      .query(`UPDATE dossier_subscriptions SET send_failures = 0 WHERE id = $1 AND send_failures > 0`, [row.id])
+      .catch(() => undefined);
+    return 'sent';
   }
 
   async function runTick(): Promise<TickReport> {

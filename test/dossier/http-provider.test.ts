@@ -89,11 +89,8 @@ describe('HTTP centre adapter (national format)', () => {
 
   it('recovers when a retry succeeds', async () => {
     api.setDossier(nationalRecord(CODE));
-    api.setBehaviour(CODE, { kind: 'status', status: 503 });
-    const p = provider({ retryDelaysMs: [100] });
-    const pending = p.getDossier(CODE);
-    setTimeout(() => api.setBehaviour(CODE, undefined), 30);
-    expect((await pending)?.status).toBe(4);
+    api.setBehaviour(CODE, { kind: 'status', status: 503 }, { times: 1 });
+    expect((await provider().getDossier(CODE))?.status).toBe(4);
     expect(api.requests).toHaveLength(2);
   });
 

@@ -145,6 +145,19 @@ describe.each(dbBackends)('dossier notifications ($backend)', ({ backend }) => {
     expect(sent[0]?.reply.text).toContain('nộp phí');
   });
 
+  it('switches a subscription off after repeated failed deliveries', async () => {
+    await service().follow({ channel: 'telegram', chatId: 't-blocked', code: CODE });
+    const p = poller({ senders: [recordingSender('telegram', sent, () => true)], maxSendFailures: 3 });
+    setStatus(4);
+    const reports = [];
+    for (let i = 0; i < 5; i++) {
+      later();
+      reports.push(await p.tick());
+    }
+    expect(reports.map((r) => r.failed)).toEqual([1, 1, 1, 0, 0]);
+    expect(await service().listFollowing({ channel: 'telegram', chatId: 't-blocked' })).toEqual([]);
+  });
+
   it('keeps the subscription when the centre fails, and sends after it recovers', async () => {
     await service().follow({ channel: 'telegram', chatId: 't-1', code: CODE });
     const p = poller();

@@ -15,14 +15,14 @@ export interface FakeCenterApi {
   /** Every request seen: path (with query) and the Authorization header. */
   requests: { path: string; authorization?: string }[];
   setDossier(record: Record<string, unknown> & { MaHoSo: string }): void;
-  /** Overrides the answer for one code, or for every code with '*'; undefined clears it. */
-  setBehaviour(code: string, behaviour: FakeBehaviour | undefined): void;
+  /** Overrides the answer for one code, or for every code with '*'; undefined clears it. `times` limits it to the next n requests. */
+  setBehaviour(code: string, behaviour: FakeBehaviour | undefined, options?: { times?: number }): void;
   close(): Promise<void>;
 }
 
 export async function startFakeCenterApi(options: { token?: string } = {}): Promise<FakeCenterApi> {
   const dossiers = new Map<string, Record<string, unknown>>();
-  const behaviours = new Map<string, FakeBehaviour>();
+  const behaviours = new Map<string, FakeBehaviour & { times?: number }>();
   const requests: FakeCenterApi['requests'] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -37,7 +37,9 @@ export async function startFakeCenterApi(options: { token?: string } = {}): Prom
       return;
     }
     const code = decodeURIComponent(m[1] ?? '');
-    const b = behaviours.get(code) ?? behaviours.get('*');
+    const key = behaviours.has(code) ? code : '*';
+    const b = behaviours.get(key);
+    if (b?.times !== undefined && --b.times <= 0) behaviours.delete(key);
     if (b?.kind === 'hang') return;
     if (b?.kind === 'status') {
       res.writeHead(b.status, { 'content-type': 'application/json' }).end(b.body ?? '{}');
@@ -64,7 +66,7 @@ export async function startFakeCenterApi(options: { token?: string } = {}): Prom
     url: `http://127.0.0.1:${port}`,
     requests,
     setDossier: (r) => void dossiers.set(r.MaHoSo, r),
-    setBehaviour: (code, b) => void (b ? behaviours.set(code, b) : behaviours.delete(code)),
+    setBehaviour: (code, b, o) => void (b ? behaviours.set(code, { ...b, times: o?.times }) : behaviours.delete(code)),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

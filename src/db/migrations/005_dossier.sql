@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS dossier_subscriptions (
   next_check_at timestamptz NOT NULL DEFAULT now(),
   claimed_until timestamptz,
   last_checked_at timestamptz,
+  -- Failed deliveries in a row (chat blocked the bot, platform down); the subscription stops after a few.
+  send_failures integer NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (channel, chat_id, code)
