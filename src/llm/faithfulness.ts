@@ -28,6 +28,8 @@ export type FaithfulnessProblemKind =
   | 'promise'
   | 'injection'
   | 'free_claim'
+  | 'fact_dropped'
+  | 'language'
   | 'citation_dropped';
 
 export interface FaithfulnessResult {
@@ -96,6 +98,19 @@ export function checkFaithfulness(text: string, sources: FaithfulnessSources): F
   }
   for (const m of findUnsafe(llmFolded, groundedFolded, freeClaimPatterns, false)) {
     if (!src.free) add('free_claim', `says "${m}" but no source says the procedure is free`);
+  }
+
+  // Rephrasing may merge repeated facts but not lose one: every fee and time span of the grounded text stays.
+  const kept = new Set(facts.quantityList.map((q) => `${q.unit}:${q.value}`));
+  for (const q of extractFacts(sources.grounded).quantityList) {
+    const key = `${q.unit}:${q.value}`;
+    if (mustKeep.has(q.unit) && !kept.has(key)) {
+      kept.add(key);
+      add('fact_dropped', `${describe(q)} from the grounded text is missing`);
+    }
+  }
+  if (vietnameseShare(sources.grounded) >= 0.15 && vietnameseShare(text) < 0.12) {
+    add('language', 'the text is not in Vietnamese');
   }
 
   for (const code of src.citedCodes) {
@@ -486,6 +501,20 @@ function extractNumberWords(t: string, add: (q: Quantity) => void): string {
   return out;
 }
 
+const mustKeep = new Set<Unit>(['money', 'usd', 'workday', 'day', 'week', 'month', 'year', 'hour', 'minute', 'percent']);
+
+/**
+ * Share of letters that only Vietnamese writes (ă â đ ê ô ơ ư and the tone marks): about a quarter in our answers,
+ * a few percent in English with Vietnamese units in it.
+ */
+function vietnameseShare(input: string): number {
+  const text = input.replace(/https?:\/\/\S+/g, ' ');
+  const letters = text.normalize('NFD').match(/\p{L}/gu)?.length ?? 0;
+  if (letters < 40) return 1;
+  const marked = text.normalize('NFC').match(/[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]/giu)?.length ?? 0;
+  return marked / letters;
+}
+
 function describe(q: Quantity): string {
   return q.unit === 'bare' ? `number ${q.raw}` : `${q.raw} (${q.unit} ${q.value})`;
 }
@@ -689,7 +718,8 @@ const injectionPatterns = [
 ];
 const freeClaimPatterns = [
   /\bmien (?:phi|le phi)\b/g,
-  /\bkhong (?:mat|thu|tinh|phai (?:nop|dong|tra)|can (?:nop|dong|tra)) (?:phi|le phi|tien)\b/g,
+  /\bkhong (?:mat|thu|tinh|ton|phai (?:nop|dong|tra)|can (?:nop|dong|tra)) (?:phi|le phi|tien)\b/g,
+  /\bkhong (?:mat |ton |phai tra |phai nop )?(?:mot )?dong nao\b/g,
   /\bfree of charge\b/g,
 ];
 const freeFeeText = /^(?:le phi:?\s*|phi:?\s*)?(?:mien|khong thu|khong co|khong mat|0 dong)/;

@@ -145,6 +145,27 @@ describe('checkFaithfulness', () => {
     expect(check(plus('Thủ tục này miễn phí.')).kinds).toEqual(['free_claim']);
   });
 
+  it.each(['Thủ tục này không tốn phí.', 'Anh/chị không phải trả tiền.', 'Không mất đồng nào.'])(
+    'rejects a "free" claim the fee field does not make: %s',
+    (s) => {
+      expect(check(plus(s)).kinds).toEqual(['free_claim']);
+    },
+  );
+
+  it('rejects a text that drops a fee or a deadline of the grounded answer', () => {
+    expect(check(faithfulRephrase.replace(', hoặc 3 ngày làm việc nếu nộp trực tuyến', '')).kinds).toEqual(['fact_dropped']);
+    expect(check(faithfulRephrase.replace(' Lệ phí là 30.000 đồng/trường hợp (miễn lệ phí cho hộ nghèo).', '')).kinds).toEqual([
+      'fact_dropped',
+    ]);
+  });
+
+  it('rejects an answer that is not in Vietnamese', () => {
+    const english =
+      'To register your marriage, bring the marriage registration declaration. It takes 3 ngày làm việc online or ' +
+      '05 ngày làm việc in person, and the fee is 30.000 đồng. Source: 1.000894, https://dichvucong.gov.vn/thu-tuc-hanh-chinh/aaaa-1111';
+    expect(check(english).kinds).toContain('language');
+  });
+
   it('accepts "miễn lệ phí" when the fee field says so', () => {
     const free = procedureSchema.parse({
       ...marriage,

@@ -143,7 +143,7 @@ describe('createRephraser', () => {
 
   it('logs why it fell back, without the citizen\'s words', async () => {
     const question = 'Tôi là Nguyễn Văn An, số điện thoại 0912345678, đăng ký kết hôn mất bao lâu?';
-    server.chat({ reply: faithfulRephrase.replace('30.000 đồng', '45.000 đồng') });
+    server.chat({ reply: `${faithfulRephrase}\nPhí dịch vụ 45.000 đồng.` });
     const { r, lines } = rephraser();
     await r.rephrase({ ...input, question });
     const log = lines();
