@@ -6,12 +6,51 @@ import { AppError } from '../errors.js';
 import { readDvcDirectory, type DvcFileError } from './import-dvc.js';
 import { readKnowledgeProcedures } from './knowledge.js';
 import { resolveProceduresDir } from './ensure.js';
-import { createCatalogRepository } from './repository.js';
+import { createCatalogRepository, type CatalogSource, type UpsertCounts } from './repository.js';
+import type { Procedure } from './schema.js';
+import type { Db } from '../db/db.js';
 import { renderProcedureText } from './render-text.js';
 
 interface ImportOptions {
   format: string;
   json?: boolean;
+}
+
+interface SourceRead {
+  procedures: Procedure[];
+  errors: DvcFileError[];
+  /** true when nothing may be imported (a curated catalog with schema errors is all-or-nothing). */
+  fatal: boolean;
+}
+
+function readSource(format: string, dirArg: string | undefined): SourceRead {
+  if (format === 'knowledge') {
+    const { procedures, problems } = readKnowledgeProcedures(resolveProceduresDir(dirArg ?? 'knowledge'));
+    const errors = problems.map((p) => ({ file: p.file, message: `[${p.record}] ${p.field}: ${p.message}` }));
+    return { procedures, errors, fatal: problems.length > 0 };
+  }
+  if (format !== 'dvc') throw new AppError('catalog:invalid', { message: `unknown --format ${format} (knowledge or dvc)` });
+  if (!dirArg) throw new AppError('catalog:invalid', { message: 'import --format dvc needs a directory' });
+  return { ...readDvcDirectory(dirArg), fatal: false };
+}
+
+/** Upserts with a progress bar on stderr when it is a terminal (pipes and --json consumers get clean output). */
+async function upsertWithProgress(db: Db, procedures: Procedure[], source: CatalogSource): Promise<UpsertCounts> {
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar(
+        { stream: process.stderr, clearOnComplete: true, format: 'importing [{bar}] {value}/{total}' },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(procedures.length, 0);
+  try {
+    return await createCatalogRepository(db).upsertProcedures(procedures, {
+      source,
+      onProgress: (done) => bar?.update(done),
+    });
+  } finally {
+    bar?.stop();
+  }
 }
 
 export function registerCatalogCommands(program: Command, ctx: () => CliContext): void {
@@ -23,51 +62,17 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
     .option('--json', 'print the counts as one JSON line (the last line of output)')
     .action(async (dirArg: string | undefined, opts: ImportOptions) => {
       const c = ctx();
-      if (opts.format !== 'knowledge' && opts.format !== 'dvc') {
-        throw new AppError('catalog:invalid', { message: `unknown --format ${opts.format} (knowledge or dvc)` });
-      }
-      let errors: DvcFileError[];
-      let read;
-      if (opts.format === 'knowledge') {
-        const dir = resolveProceduresDir(dirArg ?? 'knowledge');
-        const { procedures, problems } = readKnowledgeProcedures(dir);
-        for (const p of problems) process.stderr.write(`${p.file} [${p.record}] ${p.field}: ${p.message}\n`);
-        if (problems.length) {
-          // A curated catalog is all-or-nothing: fix the files, then import.
-          const failed = new Set(problems.map((p) => `${p.file}#${p.record}`)).size;
-          errors = problems.map((p) => ({ file: p.file, message: `[${p.record}] ${p.field}: ${p.message}` }));
-          if (opts.json) c.out(JSON.stringify({ imported: 0, updated: 0, unchanged: 0, failed, errors }));
-          else c.out(`nothing imported: ${problems.length} problem(s) in ${dir}`);
-          process.exitCode = 1;
-          return;
-        }
-        read = { procedures, errors: [] as DvcFileError[] };
-      } else {
-        if (!dirArg) throw new AppError('catalog:invalid', { message: 'import --format dvc needs a directory' });
-        read = readDvcDirectory(dirArg);
-        for (const e of read.errors) process.stderr.write(`skipped ${e.file}: ${e.message}\n`);
-      }
-      errors = read.errors;
-      const db = await c.db();
-      // A progress bar only on a terminal: pipes and --json consumers get clean output.
-      const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar(
-            { stream: process.stderr, clearOnComplete: true, format: 'importing [{bar}] {value}/{total}' },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined;
-      bar?.start(read.procedures.length, 0);
-      const counts = await createCatalogRepository(db)
-        .upsertProcedures(read.procedures, {
-          source: opts.format === 'dvc' ? 'dvc' : 'knowledge',
-          onProgress: (done) => bar?.update(done),
-        })
-        .finally(() => bar?.stop());
-      const result = { ...counts, failed: errors.length, errors };
+      const { procedures, errors, fatal } = readSource(opts.format, dirArg);
+      for (const e of errors) process.stderr.write(fatal ? `${e.file} ${e.message}\n` : `skipped ${e.file}: ${e.message}\n`);
+      const counts = fatal
+        ? { imported: 0, updated: 0, unchanged: 0 }
+        : await upsertWithProgress(await c.db(), procedures, opts.format === 'dvc' ? 'dvc' : 'knowledge');
+      const failed = fatal ? new Set(errors.map((e) => `${e.file}${e.message.split(']')[0]}`)).size : errors.length;
+      if (fatal) process.exitCode = 1;
       c.out(
         opts.json
-          ? JSON.stringify(result)
-          : `imported ${counts.imported}, updated ${counts.updated}, unchanged ${counts.unchanged}, failed ${errors.length}`,
+          ? JSON.stringify({ ...counts, failed, errors })
+          : `${fatal ? 'nothing imported: fix the files above. ' : ''}imported ${counts.imported}, updated ${counts.updated}, unchanged ${counts.unchanged}, failed ${failed}`,
       );
     });
 
