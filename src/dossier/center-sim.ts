@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../server/app.js';
 import { timingSafeEqual } from 'node:crypto';
 import { listen } from '../server/listen.js';
+import { AppError } from '../errors.js';
 import { loadWorkingCalendar } from './calendar.js';
 import { normalizeDossierCode } from './code.js';
 import { createSimulatorProvider } from './simulator.js';
@@ -44,6 +45,9 @@ export function createCenterSimApp(options: CenterSimOptions): Hono<AppEnv> {
 
 /** Starts the simulator behind the contract on a port (0 picks one); resolves when listening. */
 export async function startCenterSim(options: { port: number; host?: string; token?: string }) {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new AppError('config:invalid', { message: `--port: expected an integer between 0 and 65535` });
+  }
   const provider = createSimulatorProvider({ calendar: loadWorkingCalendar() });
   const server = await listen(createCenterSimApp({ provider, token: options.token }), {
     port: options.port,

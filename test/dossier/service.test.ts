@@ -153,6 +153,16 @@ describe.each(dbBackends)('dossier service ($backend)', ({ backend }) => {
     expect(r.text).toContain(userMessages['center_api:timeout']);
   });
 
+  it('a database failure still gets the citizen a polite message', async () => {
+    const broken = { ...db, query: async () => Promise.reject(new Error('connection lost')) } as TestDb;
+    const r = await createDossierService({ db: broken, provider: httpProvider(), logger, clock, calendar }).lookup({
+      chatHash: CHAT,
+      code: CODE,
+    });
+    expect(r.result).toBe('error');
+    expect(r.text).toContain(userMessages['db:unavailable']);
+  });
+
   it('audits each lookup with the hashed chat, code, result and time, and no name', async () => {
     api.setDossier(nationalRecord(CODE, { TrangThaiHoSo: 6 }));
     const s = service();
