@@ -53,3 +53,11 @@ describe('built-in simulator', () => {
     }
   });
 });
+
+describe('createDossierProviderFromConfig', () => {
+  it('uses the HTTP adapter when CENTER_API_URL is set and the simulator otherwise', async () => {
+    const { createDossierProviderFromConfig } = await import('../../src/dossier/from-config.js');
+    expect(createDossierProviderFromConfig({ CENTER_API_URL: 'http://127.0.0.1:1', CENTER_API_TOKEN: 't' }, { calendar }).mode).toBe('http');
+    expect(createDossierProviderFromConfig({ CENTER_API_URL: undefined, CENTER_API_TOKEN: undefined }, { calendar }).mode).toBe('simulator');
+  });
+});
