@@ -351,11 +351,26 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
     }
     const groups = [...byKey.values()].sort((a, b) => b.length - a.length);
     const merged: { tokens: Set<string>; members: Question[] }[] = [];
+    // token → clusters holding it, so each group is compared only with clusters it shares a word with.
+    const postings = new Map<string, number[]>();
     for (const g of groups) {
       const tokens = keyTokens(g[0]!.text);
-      const home = merged.find((m) => jaccard(m.tokens, tokens) >= clusterSimilarity);
-      if (home) home.members.push(...g);
-      else merged.push({ tokens, members: [...g] });
+      const shared = new Map<number, number>();
+      for (const t of tokens) for (const id of postings.get(t) ?? []) shared.set(id, (shared.get(id) ?? 0) + 1);
+      let home = -1;
+      for (const [id, n] of shared) {
+        // Earliest (largest) cluster wins among those similar enough, as in a first-fit scan.
+        if (n / (merged[id]!.tokens.size + tokens.size - n) >= clusterSimilarity && (home < 0 || id < home)) home = id;
+      }
+      if (home >= 0) merged[home]!.members.push(...g);
+      else {
+        const id = merged.push({ tokens, members: [...g] }) - 1;
+        for (const t of tokens) {
+          const list = postings.get(t);
+          if (list) list.push(id);
+          else postings.set(t, [id]);
+        }
+      }
     }
     if (deps.embedder && merged.length > 1 && merged.length <= 2000) {
       try {
