@@ -1,0 +1,185 @@
+// Web chat client: sends questions and button presses to POST api/chat and renders the Reply
+// ({ outcome, text, citations, choices, feedback }). Only textContent is used for server text: nothing is parsed as HTML.
+(function () {
+  'use strict';
+  var log = document.getElementById('log');
+  var form = document.getElementById('ask');
+  var input = document.getElementById('question');
+  var sendButton = document.getElementById('send');
+  var statusLine = document.getElementById('status');
+  var busy = false;
+
+  function newId() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return 'web-' + window.crypto.randomUUID();
+    return 'web-' + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+  var chatId;
+  try {
+    chatId = window.localStorage.getItem('motcua-chat-id');
+    if (!chatId) {
+      chatId = newId();
+      window.localStorage.setItem('motcua-chat-id', chatId);
+    }
+  } catch (e) {
+    chatId = newId();
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function isWebUrl(url) {
+    try {
+      var u = new URL(url, window.location.href);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function paragraphs(container, text) {
+    String(text || '')
+      .split(/\n\s*\n/)
+      .filter(function (p) { return p.trim() !== ''; })
+      .forEach(function (p) { container.appendChild(el('p', '', p)); });
+  }
+
+  function addMine(text) {
+    var box = el('div', 'msg me');
+    box.appendChild(el('span', 'visually-hidden', 'Anh/chị: '));
+    box.appendChild(el('p', '', text));
+    log.appendChild(box);
+    scrollDown();
+  }
+
+  function disableButtons(group) {
+    Array.prototype.forEach.call(group.querySelectorAll('button'), function (b) { b.disabled = true; });
+  }
+
+  function addReply(reply) {
+    var box = el('div', 'msg bot' + (reply.outcome === 'error' ? ' error' : ''));
+    box.appendChild(el('span', 'visually-hidden', 'Trợ lý: '));
+    paragraphs(box, reply.text);
+
+    var citations = Array.isArray(reply.citations) ? reply.citations : [];
+    if (citations.length) {
+      var sources = el('section', 'sources');
+      sources.setAttribute('aria-label', 'Nguồn');
+      sources.appendChild(el('h2', '', 'Nguồn'));
+      var list = el('ul');
+      citations.forEach(function (c) {
+        var item = el('li');
+        var label = c.code + ' — ' + c.name;
+        if (c.url && isWebUrl(c.url)) {
+          var a = el('a', '', label);
+          a.href = c.url;
+          a.target = '_blank';
+          a.rel = 'noopener noreferrer';
+          item.appendChild(a);
+        } else {
+          item.appendChild(document.createTextNode(label));
+        }
+        if (c.asOf) item.appendChild(document.createTextNode(' (cập nhật ' + c.asOf + ')'));
+        list.appendChild(item);
+      });
+      sources.appendChild(list);
+      box.appendChild(sources);
+    }
+
+    var choices = Array.isArray(reply.choices) ? reply.choices : [];
+    if (choices.length) {
+      var group = el('div', 'choices');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', 'Chọn thủ tục');
+      choices.forEach(function (c) {
+        var label = c.index + '. ' + c.name + (c.level ? ' (' + c.level + ')' : '');
+        var b = el('button', 'choice', label);
+        b.type = 'button';
+        b.addEventListener('click', function () {
+          if (busy) return;
+          disableButtons(group);
+          b.setAttribute('aria-pressed', 'true');
+          ask({ text: '', action: { type: 'choice', index: c.index, code: c.code } }, 'Chọn: ' + label);
+        });
+        group.appendChild(b);
+      });
+      box.appendChild(group);
+    }
+
+    if (reply.feedback) {
+      var fb = el('div', 'feedback');
+      fb.setAttribute('role', 'group');
+      fb.setAttribute('aria-label', 'Câu trả lời có hữu ích không?');
+      [['up', '👍', 'Hữu ích'], ['down', '👎', 'Chưa đúng']].forEach(function (f) {
+        var b = el('button', 'fb', f[1] + ' ' + f[2]);
+        b.type = 'button';
+        b.addEventListener('click', function () {
+          if (busy) return;
+          disableButtons(fb);
+          b.setAttribute('aria-pressed', 'true');
+          ask({ text: '', action: { type: 'feedback', value: f[0] } }, f[1] + ' ' + f[2]);
+        });
+        fb.appendChild(b);
+      });
+      box.appendChild(fb);
+    }
+
+    log.appendChild(box);
+    scrollDown();
+  }
+
+  function setBusy(value) {
+    busy = value;
+    sendButton.disabled = value;
+    log.setAttribute('aria-busy', value ? 'true' : 'false');
+    statusLine.textContent = value ? 'Đang trả lời…' : '';
+  }
+
+  function ask(body, shown) {
+    if (busy) return;
+    addMine(shown);
+    setBusy(true);
+    var payload = { chatId: chatId, text: body.text };
+    if (body.action) payload.action = body.action;
+    fetch('api/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    })
+      .then(function (res) {
+        return res.json().then(function (data) {
+          if (!res.ok) throw new Error(data && data.message ? data.message : 'HTTP ' + res.status);
+          return data;
+        });
+      })
+      .then(addReply)
+      .catch(function () {
+        addReply({
+          outcome: 'error',
+          text: 'Xin lỗi, chưa gửi được câu hỏi. Anh/chị vui lòng kiểm tra kết nối và thử lại.',
+          citations: [],
+          choices: [],
+          feedback: false,
+        });
+      })
+      .then(function () {
+        setBusy(false);
+      });
+  }
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text || busy) return;
+    input.value = '';
+    ask({ text: text }, text);
+    input.focus();
+  });
+})();
