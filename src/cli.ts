@@ -5,8 +5,8 @@ import { createLogger, type Logger } from './logger.js';
 import { openDb } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import type { Db } from './db/db.js';
-import { startServer } from './serve.js';
 import { isAppError } from './errors.js';
+import { registerAnswerCommands } from './answer/cli-commands.js';
 import { registerCatalogCommands } from './catalog/cli-commands.js';
 
 export interface CliContext {
@@ -82,6 +82,7 @@ Examples:
     .action(async () => {
       const c = ctx();
       const logger = createLogger({ level: c.config.LOG_LEVEL });
+      const { startServer } = await import('./serve.js');
       const running = await startServer(c.config, logger);
       await new Promise<void>((resolve) => {
         const stop = () => running.stop().then(resolve, resolve);
@@ -94,6 +95,7 @@ Examples:
   registerCatalogCommands(program, ctx);
   // [cli:retrieval] search, index — added by the retrieval work
   // [cli:answer] ask, chat — added by the answer work
+  registerAnswerCommands(program, ctx);
   // [cli:dossier] center-sim — added by the dossier work
   program
     .command('center-sim')

@@ -1,49 +1,89 @@
+import type { Hono } from 'hono';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { openDb } from './db/open.js';
-import { migrate } from './db/migrate.js';
-import { createApp, type AppEnv } from './server/app.js';
-import { listen, type Listening } from './server/listen.js';
-import type { AnswerService } from './channels/types.js';
-import type { Hono } from 'hono';
+import type { Db } from './db/db.js';
+import { createCore, type Core } from './runtime.js';
+import { createApp, type AppEnv, type HealthProbe } from './server/app.js';
+import { listen } from './server/listen.js';
+import type { ChannelSender } from './channels/types.js';
+import { createTelegramChannel } from './channels/telegram/channel.js';
+import { createZaloChannel } from './channels/zalo/channel.js';
+// web chat: wired when src/channels/web lands
+import { createAdminRoutes } from './server/admin/routes.js';
+import { createReportService } from './analytics/report.js';
+import { createCenterHealthProbe } from './dossier/health.js';
+import { createDossierPoller } from './dossier/poller.js';
+import { renderProcedureText } from './catalog/render-text.js';
 
 export interface Running {
   port: number;
+  core: Core;
+  stop(): Promise<void>;
+}
+
+interface Startable {
+  routes: Hono<AppEnv>;
+  sender: ChannelSender;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Builds every component from config and starts the HTTP server. Used by `npm start` (main.ts) and `cli serve`.
+ * Builds every component from config and starts the HTTP server: web chat, chat API, Telegram and Zalo webhooks (when
+ * configured), admin dashboard, and the dossier notification poller. Used by `npm start` (main.ts) and `cli serve`.
+ * stop() stops accepting, finishes in-flight work (webhook queues, analytics), then closes the database.
  */
-export async function startServer(config: Config, logger: Logger): Promise<Running> {
-  const db = await openDb(config, logger);
-  const applied = await migrate(db);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
+export async function startServer(config: Config, logger: Logger, options: { db?: Db } = {}): Promise<Running> {
+  const core = await createCore(config, logger, options);
+  const { db, answers } = core;
+  const channels: Startable[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) channels.push(createTelegramChannel({ config, answers, db, logger }));
+  if (config.ZALO_BOT_TOKEN) channels.push(createZaloChannel({ config, answers, db, logger }));
 
-  const answers: AnswerService = {
-    async handle(incoming) {
-      return {
-        outcome: 'unresolved',
-        text: `Đã nhận: ${incoming.text.slice(0, 200)}`,
-        citations: [],
-        choices: [],
-        feedback: false,
-      };
+  const report = createReportService({ db, embedder: core.embedder });
+  const admin = createAdminRoutes(
+    {
+      config,
+      db,
+      report,
+      lookup: {
+        searcher: core.searcher,
+        getProcedure: async (code) => (await core.catalog.getProcedure(code))?.procedure ?? null,
+        renderProcedure: renderProcedureText,
+      },
     },
-  };
-  const mounts: { path: string; app: Hono<AppEnv> }[] = [];
-  const app = createApp({ db, logger, answers, mounts });
-  const server: Listening = await listen(app, { port: config.PORT, host: config.HOST });
-  logger.info({ port: server.port, db: db.kind }, 'motcua listening');
+    { basePath: '/admin' },
+  );
+  const probes: HealthProbe[] = [createCenterHealthProbe(core.dossierProvider)];
+  const mounts = [...channels.map((c) => ({ path: '/', app: c.routes })), { path: '/admin', app: admin }];
+  const app = createApp({ db, logger, answers, mounts, probes });
+
+  const poller = createDossierPoller({
+    db,
+    provider: core.dossierProvider,
+    senders: channels.map((c) => c.sender),
+    intervalMs: config.CENTER_POLL_INTERVAL_SECONDS * 1000,
+    logger,
+  });
+
+  const server = await listen(app, { port: config.PORT, host: config.HOST });
+  for (const c of channels) {
+    await c.start().catch((err) => logger.error({ err: { message: (err as Error).message } }, 'channel failed to start'));
+  }
+  if (channels.length) poller.start();
+  logger.info({ port: server.port, db: db.kind, channels: channels.length }, 'motcua listening');
 
   let stopping: Promise<void> | undefined;
   return {
     port: server.port,
+    core,
     stop() {
       stopping ??= (async () => {
         logger.info('shutting down: no new connections, finishing in-flight work');
         await server.close();
-        await db.close();
+        await poller.stop();
+        for (const c of channels) await c.stop().catch(() => undefined);
+        await core.close();
         logger.info('stopped');
       })();
       return stopping;

@@ -70,7 +70,8 @@ function documentsSection(p: Procedure, full: boolean): { text: string; cut: boo
         cut = true;
         break;
       }
-      lines.push(`Trường hợp ${c.replace(/^trường hợp\s+/i, '')}:`);
+      const label = c.replace(/^trường hợp\s+/i, '');
+      lines.push(`Trường hợp ${/^\p{Lu}\p{Ll}/u.test(label) ? label[0]!.toLowerCase() + label.slice(1) : label}:`);
       for (const d of docs) lines.push(documentLine(d, ++n));
     }
     const rest = p.documents.length - n;
@@ -84,8 +85,14 @@ function documentsSection(p: Procedure, full: boolean): { text: string; cut: boo
   return undefined;
 }
 
+/** One line per distinct text; modes with the same text share a line ("- Trực tiếp, Trực tuyến: ..."). */
 function perMode(p: Procedure, pick: 'deadline' | 'fee'): string[] {
-  return p.channels.filter((c) => c[pick]).map((c) => `- ${modeLabels[c.mode]}: ${c[pick]!.text}`);
+  const byText = new Map<string, string[]>();
+  for (const c of p.channels) {
+    const t = c[pick]?.text;
+    if (t) byText.set(t, [...(byText.get(t) ?? []), modeLabels[c.mode]]);
+  }
+  return [...byText].map(([t, modes]) => `- ${modes.join(', ')}: ${t}`);
 }
 
 function deadlineSection(p: Procedure): string | undefined {
@@ -223,7 +230,9 @@ export function composeAnswer(p: Procedure, asked: Aspect[], options: ComposeOpt
     parts.push('Việc có đủ điều kiện hay không do cơ quan giải quyết xem xét trên hồ sơ cụ thể.');
   }
   const next: string[] = [];
-  if (!asked.length || asked.includes('documents')) next.push('chuẩn bị đủ giấy tờ trên rồi nộp theo một trong các hình thức đã nêu');
+  if (!asked.length || asked.includes('documents')) {
+    next.push(wanted.includes('where') ? 'chuẩn bị đủ giấy tờ trên rồi nộp tại nơi đã nêu' : 'chuẩn bị đủ giấy tờ trên; gõ "nộp ở đâu" để xem nơi nộp');
+  }
   if (cut) next.push('gõ "xem thêm" để xem đầy đủ');
   else if (!full) next.push('gõ "các bước", "lệ phí" hoặc "nộp online được không" để hỏi tiếp về thủ tục này');
   if (next.length) parts.push(`Tiếp theo: ${next.join('; ')}.`);

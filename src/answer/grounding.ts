@@ -35,10 +35,11 @@ export function findUngroundedFacts(answer: string, p: Procedure): GroundingProb
       for (const line of lines) {
         const m = /^- ([^:]+): (.*)$/.exec(line);
         if (!m) continue;
-        const mode = modeByLabel.get(m[1]!);
-        const ch = p.channels.find((c) => c.mode === mode);
-        const expected = kind === 'deadline' ? ch?.deadline?.text : ch?.fee?.text;
-        if (expected !== m[2]) problems.push({ kind, value: line });
+        for (const label of m[1]!.split(', ')) {
+          const ch = p.channels.find((c) => c.mode === modeByLabel.get(label));
+          const expected = kind === 'deadline' ? ch?.deadline?.text : ch?.fee?.text;
+          if (expected !== m[2]) problems.push({ kind, value: line });
+        }
       }
     }
   }

@@ -4,13 +4,15 @@ export interface CentreInfo {
   hotline?: string;
   address?: string;
   hours?: string;
+  website?: string;
 }
 
 export function contactLine(c: CentreInfo): string {
   const bits = [c.name];
   if (c.hotline) bits.push(`đường dây nóng ${c.hotline}`);
   if (c.address) bits.push(`địa chỉ ${c.address}`);
-  if (c.hours) bits.push(`giờ làm việc ${c.hours}`);
+  if (c.hours) bits.push(`giờ làm việc: ${c.hours}`);
+  if (!c.hotline && c.website) bits.push(`trang thông tin ${c.website}`);
   return bits.join(', ');
 }
 

@@ -60,7 +60,7 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
     expect(r.outcome).toBe('answered');
     expect(r.citations[0]).toMatchObject({ code: '9.000001', url: 'https://example.org/khai-sinh' });
     expect(r.text).toContain('Tờ khai đăng ký khai sinh — 1 bản chính');
-    expect(r.text).toContain('Trực tiếp: Miễn lệ phí');
+    expect(r.text).toContain('- Trực tiếp, Trực tuyến: Miễn lệ phí');
     expect(r.text.indexOf('Thành phần hồ sơ')).toBeLessThan(r.text.indexOf('Phí, lệ phí'));
     expect(r.text).toMatch(/Nguồn: thủ tục "Đăng ký khai sinh", mã 9\.000001/);
     expect(r.feedback).toBe(true);
@@ -182,6 +182,6 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
     expect(r.text).toContain('Trình tự thực hiện');
     expect(r.text).toContain('Kết quả: Giấy khai sinh');
     const more = await s.handle(msg('xem thêm'));
-    expect(more.text).toContain('Trường hợp Ủy quyền người khác đi đăng ký');
+    expect(more.text).toContain('Trường hợp ủy quyền người khác đi đăng ký');
   });
 });

@@ -1,0 +1,130 @@
+/**
+ * Builds the channel-free core from config: database (migrated), catalog (seeded from knowledge/ on first start),
+ * retrieval index (synced, only what changed), analytics recorder, dossier service and the answer service.
+ * Used by `serve` and by the CLI commands that answer questions.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import { isLlmEnabled } from './config.js';
+import type { Logger } from './logger.js';
+import type { Db } from './db/db.js';
+import { openDb } from './db/open.js';
+import { migrate } from './db/migrate.js';
+import { ensureCatalog } from './catalog/ensure.js';
+import { createCatalogRepository, type CatalogRepository } from './catalog/repository.js';
+import { renderProcedureText } from './catalog/render-text.js';
+import { loadCentreInfo } from './catalog/centre.js';
+import { createLocalEmbedder } from './retrieval/embedders.js';
+import { syncIndex } from './retrieval/indexer.js';
+import { createSearcher, type RefreshableSearcher } from './retrieval/searcher.js';
+import type { Embedder } from './retrieval/types.js';
+import { defaultLexicon } from './text/lexicon.js';
+import { analyzeText } from './text/analyze.js';
+import { createInteractionRecorder, type InteractionRecorderHandle } from './analytics/recorder.js';
+import { redactPersonal } from './analytics/redact.js';
+import { loadWorkingCalendar } from './dossier/calendar.js';
+import { createDossierProviderFromConfig } from './dossier/from-config.js';
+import { createDossierService, type DossierService } from './dossier/service.js';
+import type { DossierProvider } from './dossier/provider.js';
+import { detectDossierCode } from './dossier/code.js';
+import { createRephraser } from './llm/rephraser.js';
+import { createOpenAiEmbedder } from './llm/openai-embedder.js';
+import { createAnswerService, type DossierPort } from './answer/service.js';
+import { createSessionStore } from './answer/session.js';
+import type { AnswerService } from './channels/types.js';
+import type { CentreInfo } from './answer/texts.js';
+
+export const knowledgeDir = fileURLToPath(new URL('../knowledge', import.meta.url));
+
+export interface Core {
+  config: Config;
+  db: Db;
+  catalog: CatalogRepository;
+  embedder: Embedder;
+  searcher: RefreshableSearcher;
+  recorder: InteractionRecorderHandle;
+  dossierProvider: DossierProvider;
+  dossier: DossierService;
+  answers: AnswerService;
+  centre: CentreInfo;
+  /** Flushes analytics and closes the database. */
+  close(): Promise<void>;
+}
+
+export function createEmbedder(config: Config): Embedder {
+  return config.EMBEDDING_MODEL ? createOpenAiEmbedder({ config }) : createLocalEmbedder('hash');
+}
+
+/** Re-syncs the index with the catalog and reloads the in-memory search structures. */
+export async function refreshIndex(core: Pick<Core, 'db' | 'embedder' | 'searcher'>, logger: Logger) {
+  const sync = await syncIndex(core.db, core.embedder);
+  if (sync.added || sync.updated || sync.removed) logger.info(sync, 'retrieval index synced');
+  return { sync, loaded: await core.searcher.refresh() };
+}
+
+export interface CoreOptions {
+  /** An already open database (tests); otherwise opened from config. */
+  db?: Db;
+  /** Record interactions for the managers' report (default true; the CLI's eval-style batches turn it off). */
+  record?: boolean;
+}
+
+export async function createCore(config: Config, logger: Logger, options: CoreOptions = {}): Promise<Core> {
+  const db = options.db ?? (await openDb(config, logger));
+  try {
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const seeded = await ensureCatalog(db, { knowledgeDir, logger });
+    if (seeded.seeded) logger.info({ imported: seeded.imported }, 'catalog seeded from knowledge/');
+
+    const catalog = createCatalogRepository(db);
+    const embedder = createEmbedder(config);
+    const lexicon = defaultLexicon();
+    const searcher = createSearcher({ db, embedder, lexicon });
+    await refreshIndex({ db, embedder, searcher }, logger);
+
+    const recorder = createInteractionRecorder({ db, dataDir: config.DATA_DIR, logger });
+    const calendar = loadWorkingCalendar();
+    const dossierProvider = createDossierProviderFromConfig(config, { calendar });
+    const dossier = createDossierService({ db, provider: dossierProvider, logger, calendar });
+    const dossierPort: DossierPort = {
+      detect: detectDossierCode,
+      lookup: ({ chatHash, code }) => dossier.lookup({ chatHash, code }),
+      follow: ({ channel, chatId, chatHash, code }) => dossier.follow({ channel, chatId, chatHash, code }),
+      unfollow: ({ channel, chatId, code }) => dossier.unfollow({ channel, chatId, code }),
+    };
+    const centre = loadCentreInfo();
+    const answers = createAnswerService({
+      searcher,
+      catalog: { getProcedure: async (code) => (await catalog.getProcedure(code))?.procedure },
+      sessions: createSessionStore(db, { timeoutMinutes: config.SESSION_TIMEOUT_MINUTES }),
+      centre,
+      logger,
+      redact: redactPersonal,
+      recorder: options.record === false ? undefined : recorder,
+      notesFor: (text) => analyzeText(text, lexicon).notes,
+      dossier: dossierPort,
+      rephraser: isLlmEnabled(config) ? createRephraser({ config, logger }) : undefined,
+      renderFull: (p) => renderProcedureText(p),
+    });
+    return {
+      config,
+      db,
+      catalog,
+      embedder,
+      searcher,
+      recorder,
+      dossierProvider,
+      dossier,
+      answers,
+      centre,
+      async close() {
+        await recorder.close().catch((err) => logger.warn({ err: (err as Error).message }, 'analytics flush failed'));
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
