@@ -3,6 +3,7 @@ import { createSimulatorProvider, SIM_MOVING_CODE } from '../../src/dossier/simu
 import { createCenterSimApp, startCenterSim } from '../../src/dossier/center-sim.js';
 import { createHttpDossierProvider } from '../../src/dossier/http-provider.js';
 import { loadWorkingCalendar } from '../../src/dossier/calendar.js';
+import { createDossierProviderFromConfig } from '../../src/dossier/from-config.js';
 
 const calendar = loadWorkingCalendar();
 
@@ -55,8 +56,7 @@ describe('built-in simulator', () => {
 });
 
 describe('createDossierProviderFromConfig', () => {
-  it('uses the HTTP adapter when CENTER_API_URL is set and the simulator otherwise', async () => {
-    const { createDossierProviderFromConfig } = await import('../../src/dossier/from-config.js');
+  it('uses the HTTP adapter when CENTER_API_URL is set and the simulator otherwise', () => {
     expect(createDossierProviderFromConfig({ CENTER_API_URL: 'http://127.0.0.1:1', CENTER_API_TOKEN: 't' }, { calendar }).mode).toBe('http');
     expect(createDossierProviderFromConfig({ CENTER_API_URL: undefined, CENTER_API_TOKEN: undefined }, { calendar }).mode).toBe('simulator');
   });
