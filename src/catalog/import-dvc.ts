@@ -214,12 +214,19 @@ const unitToDeadline = (n: number, unit: string): Omit<Deadline, 'text'> => {
   return {};
 };
 
-/** Finds "05 ngày làm việc" for the bare number N in the mode's own description (where the portal lost the unit). */
-function unitFromDescription(n: number, texts: string[]): Deadline | undefined {
-  const re = new RegExp(`(?<![\\d.,/])0*${n}\\s*(ngày làm việc|ngày|giờ làm việc|giờ|tháng)(?![\\p{L}])`, 'iu');
-  for (const t of texts) {
-    const m = re.exec(t);
-    if (m) return { text: m[0], ...unitToDeadline(n, m[1] as string) };
+/**
+ * Recovers the unit of a bare deadline N ("Trực tiếp1Miễn phí") from the same number written with a unit in the
+ * mode's own description, or — less directly — in the steps/conditions text, where it must follow a time-limit
+ * phrase ("trong thời hạn 01 ngày làm việc", "chậm nhất 01 ngày làm việc"). Dates ("ngày 01 tháng 6") never match.
+ */
+function recoverUnit(n: number, description: string, context: string[]): Deadline | undefined {
+  const phrase = `(?<![\\d.,/])0*${n}\\s*(ngày làm việc|ngày|giờ làm việc|giờ|tháng)(?![\\p{L}])(?!\\s*(?:\\d|năm))`;
+  const own = new RegExp(`(?<!ngày\\s)${phrase}`, 'iu').exec(description);
+  if (own) return { text: own[0], ...unitToDeadline(n, own[1] as string) };
+  const limited = new RegExp(`(?:thời hạn|chậm nhất|không quá|trong vòng|tối đa)(?: là)?\\s+(${phrase})`, 'iu');
+  for (const t of context) {
+    const m = limited.exec(t);
+    if (m) return { text: m[1] as string, ...unitToDeadline(n, m[2] as string) };
   }
   return undefined;
 }
@@ -264,7 +271,7 @@ export function parseChannels(text: string, context: string[] = []): Channel[] {
         const n = parseNumber(u[1] as string) ?? Number((u[1] as string).replace(',', '.'));
         channel.deadline = { text: time, ...unitToDeadline(n, u[2] as string) };
       } else if (/^\d+$/.test(time)) {
-        channel.deadline = unitFromDescription(Number(time), [m.description, ...context]) ?? { text: time };
+        channel.deadline = recoverUnit(Number(time), m.description, context) ?? { text: time };
       } else {
         channel.deadline = { text: time };
       }

@@ -43,7 +43,7 @@ describe('catalog CLI', { timeout: 120_000 }, () => {
     const r = await cli(['import', '--format', 'dvc', fixtures, '--json']);
     expect(r.code).toBe(0);
     const out = lastJson(r.stdout);
-    expect(out).toMatchObject({ imported: 3, updated: 0, unchanged: 0, failed: 2 });
+    expect(out).toMatchObject({ imported: 4, updated: 0, unchanged: 0, failed: 2 });
     expect(out.errors.map((e: { file: string }) => e.file.split('/').at(-1)).sort()).toEqual(['9.900003.json', '9.900004.json']);
     expect(out.errors.every((e: { message: string }) => e.message.length > 0)).toBe(true);
     expect(r.stderr).toMatch(/skipped .*9\.900003\.json: not valid JSON/);
@@ -51,13 +51,13 @@ describe('catalog CLI', { timeout: 120_000 }, () => {
 
   it('changes nothing when the same records are imported again', async () => {
     const r = await cli(['import', '--format', 'dvc', fixtures, '--json']);
-    expect(lastJson(r.stdout)).toMatchObject({ imported: 0, updated: 0, unchanged: 3, failed: 2 });
+    expect(lastJson(r.stdout)).toMatchObject({ imported: 0, updated: 0, unchanged: 4, failed: 2 });
   });
 
   it('prints stats as JSON', async () => {
     const r = await cli(['stats', '--json']);
     expect(r.code).toBe(0);
-    expect(lastJson(r.stdout)).toEqual({ procedures: 3, fields: 1, chunks: 0 });
+    expect(lastJson(r.stdout)).toEqual({ procedures: 4, fields: 1, chunks: 0 });
   });
 
   it('shows a procedure by code with its requirements under Vietnamese headings', async () => {

@@ -58,6 +58,13 @@ describe('national portal record → Procedure', () => {
     expect(online?.fee).toBeUndefined();
   });
 
+  it('takes a lost unit from a time-limit phrase in the steps, never from a date', () => {
+    const [desk, online] = load('bo-thu-nghiem/9.900006.json').channels;
+    expect(desk?.deadline).toEqual({ text: '03 ngày làm việc', workingDays: 3 });
+    // "ngày 01 tháng 6 năm 2099" is a date, not "01 tháng".
+    expect(online?.deadline).toEqual({ text: '1' });
+  });
+
   it('does not call a fee free when the note leaves the amount to the provincial council', () => {
     const [desk] = load('bo-thu-nghiem/9.900005.json').channels;
     expect(desk?.fee?.free).toBeUndefined();
@@ -160,7 +167,7 @@ describe('national portal record → Procedure', () => {
 
   it('reports broken files with file and reason and reads the rest', () => {
     const { procedures, errors } = readDvcDirectory(fixtures);
-    expect(procedures.map((p) => p.code).sort()).toEqual(['9.900001', '9.900002', '9.900005']);
+    expect(procedures.map((p) => p.code).sort()).toEqual(['9.900001', '9.900002', '9.900005', '9.900006']);
     expect(errors).toHaveLength(2);
     expect(errors.find((e) => e.file.endsWith('9.900003.json'))?.message).toMatch(/not valid JSON/);
     expect(errors.find((e) => e.file.endsWith('9.900004.json'))?.message).toMatch(/ma_thu_tuc/);
