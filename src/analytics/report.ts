@@ -19,7 +19,7 @@ import { foldText, jaccard, keyTokens } from './text-key.js';
 
 export interface ReportDeps {
   db: Db;
-  /** When given, unresolved clusters whose texts embed close together (cosine ≥ 0.9) are merged. */
+  /** When given, unresolved clusters whose texts embed close together (cosine ≥ vectorSimilarity) are merged. */
   embedder?: Embedder;
 }
 
@@ -29,6 +29,11 @@ export interface ReportServiceOptions {
   repeatSimilarity?: number;
   /** Token overlap at which two unresolved questions are the same cluster. */
   clusterSimilarity?: number;
+  /**
+   * Cosine at which two clusters' texts are merged when an embedder is given. 0.9 keeps apart neighbours such as
+   * "đăng ký kết hôn" / "đăng ký lại kết hôn" (0.82 with the local hash embedder).
+   */
+  vectorSimilarity?: number;
   /** Pseudo-count for the smoothed problem rates of the "confusing procedures" ranking. */
   smoothing?: number;
   /** At most this many interactions are read for one report. */
@@ -248,6 +253,7 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
   const repeatWindowMs = options.repeatWindowMs ?? 5 * 60_000;
   const repeatSimilarity = options.repeatSimilarity ?? 0.5;
   const clusterSimilarity = options.clusterSimilarity ?? 0.6;
+  const vectorSimilarity = options.vectorSimilarity ?? 0.9;
   const alpha = options.smoothing ?? 5;
   const maxRows = options.maxRows ?? 200_000;
   const { db } = deps;
@@ -378,7 +384,7 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
         for (let a = 0; a < merged.length; a++) {
           if (!merged[a]!.members.length) continue;
           for (let b = a + 1; b < merged.length; b++) {
-            if (merged[b]!.members.length && cosine(vectors[a]!, vectors[b]!) >= 0.9) {
+            if (merged[b]!.members.length && cosine(vectors[a]!, vectors[b]!) >= vectorSimilarity) {
               merged[a]!.members.push(...merged[b]!.members);
               merged[b]!.members = [];
             }
