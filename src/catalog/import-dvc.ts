@@ -352,6 +352,10 @@ function splitTemplate(name: string): { name: string; template?: string } {
   };
 }
 
+const CASE_HEAD = /^(Trường hợp|Đối với|Nếu|Riêng)\s/iu;
+const joinCase = (section: string | undefined, sub: string | undefined) =>
+  section && sub ? `${section} — ${sub}` : (section ?? sub);
+
 const stripBullet = (s: string) => s.replace(/^[\s\-+*•–]+/, '').replace(/[;.,:\s]+$/, '').trim();
 
 /** Parses thanh_phan_ho_so into documents with copies, form and the case/section they belong to. */
@@ -376,6 +380,7 @@ export function parseDocuments(text: string): ProcedureDocument[] {
     const present = /xuất trình/i.test(sectionTitle);
     const section = sectionTitle && !/^giấy tờ phải (nộp|xuất trình)$/i.test(sectionTitle) ? sectionTitle : undefined;
     let group: { title: string; bullet: string } | undefined;
+    let subCase: string | undefined;
     let pos = 0;
     for (const m of body.matchAll(COUNT)) {
       const rawName = body.slice(pos, m.index).trim();
@@ -388,10 +393,18 @@ export function parseDocuments(text: string): ProcedureDocument[] {
       const name = stripBullet(nameWithBullet);
       if (!name) continue;
       const total = originals + duplicates;
-      // A zero-count row ending in ':' heads the rows that follow ("Chứng cứ ... gồm:"), whose bullets are deeper.
+      // A zero-count "Trường hợp ...:" row opens a case: the rows after it, up to the next such row or the end of
+      // the section, are the papers for that case.
+      if (total === 0 && /:\s*$/.test(rawName) && CASE_HEAD.test(name)) {
+        subCase = name;
+        group = undefined;
+        continue;
+      }
+      // Another zero-count row ending in ':' heads the rows that follow ("Chứng cứ ... gồm:"), whose bullets are deeper.
       if (total === 0 && /:\s*$/.test(rawName)) {
         group = { title: name, bullet };
-        docs.push({ name, ...(section ? { case: section } : {}), ...(present ? { form: 'xuat_trinh' } : {}) });
+        const headCase = joinCase(section, subCase);
+        docs.push({ name, ...(headCase ? { case: headCase } : {}), ...(present ? { form: 'xuat_trinh' } : {}) });
         continue;
       }
       if (group && !(bullet && bullet !== group.bullet)) group = undefined;
@@ -405,7 +418,8 @@ export function parseDocuments(text: string): ProcedureDocument[] {
       else if (duplicates > 0) doc.form = /chứng thực/i.test(name) ? 'ban_sao_chung_thuc' : 'ban_sao';
       if (present && !doc.form) doc.form = 'xuat_trinh';
       if (template) doc.template = template;
-      if (section) doc.case = section;
+      const docCase = joinCase(section, subCase);
+      if (docCase) doc.case = docCase;
       if (group) doc.group = group.title;
       docs.push(doc);
     }

@@ -95,6 +95,17 @@ describe('national portal record → Procedure', () => {
     expect(contract).toMatchObject({ copies: 2, originals: 1, duplicates: 1, group: 'Chứng cứ chứng minh năng lực gồm' });
     expect(docs.find((d) => d.name.startsWith('Bằng cấp'))).toMatchObject({ copies: 2, form: 'ban_sao' });
     expect(docs.find((d) => d.name.startsWith('Thẻ Căn cước'))).toMatchObject({ form: 'xuat_trinh' });
+    expect(docs.find((d) => d.name.startsWith('Thẻ Căn cước'))?.case).toBeUndefined();
+  });
+
+  it('gives the papers after a "Trường hợp ...:" line that case, up to the end of the section', () => {
+    const docs = load('bo-thu-nghiem/9.900001.json').documents;
+    expect(docs.filter((d) => d.case === 'Trường hợp người nộp là người nước ngoài').map((d) => d.name)).toEqual([
+      'Hộ chiếu còn thời hạn',
+      'Giấy phép lao động',
+    ]);
+    expect(docs.find((d) => d.name.startsWith('Trường hợp ủy quyền'))?.case).toBeUndefined();
+    expect(docs.some((d) => d.name.startsWith('Trường hợp người nộp là người nước ngoài'))).toBe(false);
   });
 
   it('attaches nested case sections ("- Trường hợp ...:") to their documents', () => {
