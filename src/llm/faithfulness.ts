@@ -86,17 +86,17 @@ export function checkFaithfulness(text: string, sources: FaithfulnessSources): F
   }
 
   const groundedFolded = fold(sources.grounded);
-  for (const m of findUnsafe(llmFolded, groundedFolded, sensitivePatterns, true)) {
+  for (const m of findUnsafe(llmFolded, groundedFolded, sensitivePatterns, { negatable: true, scope: 'clause' })) {
     add('sensitive_request', `asks for "${m}"`);
   }
-  for (const m of findUnsafe(llmFolded, groundedFolded, promisePatterns, true)) add('promise', `promises "${m}"`);
-  for (const m of findUnsafe(llmFolded, groundedFolded, absolutePromisePatterns, false)) {
+  for (const m of findUnsafe(llmFolded, groundedFolded, promisePatterns, { negatable: true, scope: 'clause' })) add('promise', `promises "${m}"`);
+  for (const m of findUnsafe(llmFolded, groundedFolded, absolutePromisePatterns, { negatable: false, scope: 'clause' })) {
     add('promise', `promises "${m}"`);
   }
-  for (const m of findUnsafe(llmFolded, groundedFolded, injectionPatterns, false)) {
+  for (const m of findUnsafe(llmFolded, groundedFolded, injectionPatterns, { negatable: false, scope: 'clause' })) {
     add('injection', `echoes instructions "${m}"`);
   }
-  for (const m of findUnsafe(llmFolded, groundedFolded, freeClaimPatterns, false)) {
+  for (const m of findUnsafe(llmFolded, groundedFolded, freeClaimPatterns, { negatable: false, scope: 'rest' })) {
     if (!src.free) add('free_claim', `says "${m}" but no source says the procedure is free`);
   }
 
@@ -698,8 +698,10 @@ const sensitivePatterns = [
   /\bpassword\b/g,
   /\bma xac (?:thuc|nhan)\b/g,
   /\bma pin\b/g,
-  new RegExp(String.raw`\b(?:anh|hinh)(?: chup)?(?: \S+){0,3}? ${idDocs}`, 'g'),
-  new RegExp(String.raw`\bchup(?: \S+){0,3}? ${idDocs}`, 'g'),
+  // Photos of ID papers sent to us: "gửi ảnh chụp CCCD", "ảnh CCCD qua tin nhắn". A photo listed as a paper of the
+  // dossier ("ảnh trang nhân thân hộ chiếu") is not a request to send it here.
+  new RegExp(String.raw`\b(?:gui|upload|tai len)(?: \S+){0,5}? (?:anh|hinh|ban chup)(?: \S+){0,4}? ${idDocs}`, 'g'),
+  new RegExp(String.raw`\b(?:anh|hinh|ban chup)(?: \S+){0,4}? ${idDocs}(?: \S+){0,6}? qua (?:tin nhan|zalo|telegram|chat|messenger|email|day)\b`, 'g'),
 ];
 const promisePatterns = [
   /\bchac chan (?:se )?(?:duoc|dat|co ket qua|du dieu kien|thanh cong)/g,
@@ -725,19 +727,37 @@ const freeClaimPatterns = [
 const freeFeeText = /^(?:le phi:?\s*|phi:?\s*)?(?:mien|khong thu|khong co|khong mat|0 dong)/;
 const negations = /\b(?:khong|chua|dung|cha|chang|tuyet doi|never|not|no)\b/;
 
-/** Matches of the patterns in the LLM's text that the grounded text does not itself contain. */
-function findUnsafe(llm: string, grounded: string, patterns: RegExp[], negatable: boolean): string[] {
+const clauseMarks = ['.', '!', '?', ';', ',', ':', '(', ')', '\n'];
+const clauseEnd = String.raw`\s*(?:[.!?;,:()\n]|$)`;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Matches of the patterns in the LLM's text, except where the grounded text says the same. "The same" is the whole
+ * clause around the match (scope 'clause': "vui lòng gửi mã OTP" is not excused by "không cung cấp mã OTP"), or the
+ * match to the end of its clause (scope 'rest': "miễn lệ phí" alone is not excused by "miễn lệ phí cho hộ nghèo").
+ */
+function findUnsafe(
+  llm: string,
+  grounded: string,
+  patterns: RegExp[],
+  options: { negatable: boolean; scope: 'clause' | 'rest' },
+): string[] {
   const out: string[] = [];
   const reported: [number, number][] = [];
   for (const p of patterns) {
     for (const m of llm.matchAll(new RegExp(p.source, 'g'))) {
-      if (grounded.includes(m[0])) continue;
       const span: [number, number] = [m.index, m.index + m[0].length];
       if (reported.some(([s, e]) => span[0] < e && s < span[1])) continue;
-      if (negatable) {
-        const clauseStart = Math.max(...['.', '!', '?', ';', '\n', ','].map((c) => llm.lastIndexOf(c, m.index - 1))) + 1;
-        if (negations.test(llm.slice(clauseStart, m.index))) continue;
-      }
+      const start = Math.max(...clauseMarks.map((c) => llm.lastIndexOf(c, m.index - 1))) + 1;
+      const ends = clauseMarks.map((c) => llm.indexOf(c, span[1])).filter((i) => i >= 0);
+      const end = ends.length > 0 ? Math.min(...ends) : llm.length;
+      if (options.negatable && negations.test(llm.slice(start, m.index))) continue;
+      const said = llm.slice(options.scope === 'clause' ? start : m.index, end).trim();
+      const lead = options.scope === 'clause' ? String.raw`(?:^|[.!?;,:()\n])\s*` : '';
+      if (new RegExp(lead + escapeRegExp(said) + clauseEnd).test(grounded)) continue;
       out.push(m[0]);
       reported.push(span);
     }

@@ -113,10 +113,33 @@ describe('checkFaithfulness', () => {
   it.each([
     'Vui lòng gửi mã OTP để Trung tâm xác minh.',
     'Anh/chị cho biết mật khẩu VNeID để cán bộ nộp giúp.',
-    'Hãy gửi ảnh chụp 2 mặt CCCD qua tin nhắn này.',
+    'Hãy gửi ảnh chụp 2 mặt CCCD.',
+    'Chụp ảnh căn cước qua Zalo cho Trung tâm nhé.',
+    'Ảnh CCCD anh/chị gửi qua đây là được.',
     'Vui long gui ma OTP.',
   ])('rejects asking for secrets or ID photos: %s', (s) => {
     expect(check(plus(s)).kinds).toContain('sensitive_request');
+  });
+
+  it('does not let a warning in the grounded text excuse a request', () => {
+    const warned = { grounded: `${marriageGrounded}\nLưu ý: không cung cấp mã OTP cho bất kỳ ai.`, records: [marriage] };
+    expect(checkFaithfulness(plus('Lưu ý: không cung cấp mã OTP cho bất kỳ ai.'), warned).problems).toEqual([]);
+    expect(checkFaithfulness(plus('Anh/chị vui lòng gửi mã OTP.'), warned).kinds).toEqual(['sensitive_request']);
+  });
+
+  it('does not let a conditional exemption pass for "free"', () => {
+    expect(check(plus('Thủ tục được miễn lệ phí cho hộ nghèo.')).problems).toEqual([]);
+    expect(check(plus('Thủ tục này miễn lệ phí.')).kinds).toEqual(['free_claim']);
+  });
+
+  it('accepts a photo that is a paper of the dossier', () => {
+    const passport = procedureSchema.parse({
+      ...marriage,
+      documents: [{ name: 'Ảnh trang nhân thân hộ chiếu', copies: 1 }, { name: '02 ảnh kiểu chứng minh nhân dân' }],
+    });
+    const grounded = `${marriageGrounded}\n1. Ảnh trang nhân thân hộ chiếu — 1 bản\n2. 02 ảnh kiểu chứng minh nhân dân`;
+    const text = `${faithfulRephrase}\nAnh/chị chuẩn bị ảnh trang nhân thân hộ chiếu (1 bản) và 02 ảnh kiểu chứng minh nhân dân.`;
+    expect(checkFaithfulness(text, { grounded, records: [passport] }).problems).toEqual([]);
   });
 
   it('accepts a warning not to share secrets', () => {
