@@ -4,7 +4,7 @@ import { analyzeText, type TextAnalysis } from '../text/analyze.js';
 import { foldText } from '../text/normalize.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { chunkKinds, type ChunkKind } from './chunks.js';
-import { documentLength, documentTerms, queryTerms } from './terms.js';
+import { documentLength, documentTerms, focusedQueryTerms } from './terms.js';
 import type { Embedder, SearchHit, SearchOptions, SearchResult, Searcher } from './types.js';
 
 /**
@@ -37,6 +37,14 @@ export interface RankingParams {
   candidates: number;
   /** Confidence at or above which `confident` is true. */
   confidentAt: number;
+  /** Terms found in more than this share of chunks are ignored. */
+  maxDf: number;
+  /** Bonus (in units of the best possible fused score) for covering the procedure's name. */
+  coverWeight: number;
+  /** Weight of terms from sentences that tell the story rather than ask (see focusedQueryTerms). */
+  storyWeight: number;
+  /** 'rrf': reciprocal rank fusion; 'score': lexical and vector scores normalised by the best candidate, summed. */
+  fusion: 'rrf' | 'score';
 }
 
 export const defaultRankingParams: RankingParams = {
@@ -47,9 +55,13 @@ export const defaultRankingParams: RankingParams = {
   restWeight: 0.1,
   rrfK: 10,
   lexicalWeight: 1,
-  vectorWeight: 0.5,
+  vectorWeight: 0.3,
   candidates: 50,
   confidentAt: 0.5,
+  maxDf: 0.5,
+  coverWeight: 0.3,
+  storyWeight: 0.6,
+  fusion: 'score',
 };
 
 export interface SearcherDeps {
@@ -77,6 +89,9 @@ interface ProcEntry {
   field: string;
   levels: Level[];
   nameChunk: number;
+  /** Chunks of a procedure are contiguous: [firstChunk, firstChunk + chunkCount). */
+  firstChunk: number;
+  chunkCount: number;
   /** Content bigrams of the name: used by the confidence value. */
   nameBigrams: string[];
 }
@@ -89,7 +104,8 @@ interface Index {
   chunkLen: Float32Array;
   avgLen: Float32Array;
   postings: Map<string, { ids: Int32Array; tfs: Float32Array }>;
-  vectors: Float32Array;
+  /** Per procedure two unit rows: the name chunk's vector, then the normalised centroid of the other chunks. */
+  procVectors: Float32Array;
   dims: number;
   /** Procedures sharing a folded name (same procedure at several levels). */
   sameName: Map<string, number[]>;
@@ -156,11 +172,14 @@ async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
         field: r.field,
         levels: Array.isArray(r.levels) ? (r.levels as Level[]) : [],
         nameChunk: -1,
+        firstChunk: i,
+        chunkCount: 0,
         nameBigrams: nameBigramsOf(r.name),
       });
     }
     const kind = Math.max(0, chunkKinds.indexOf(r.kind as ChunkKind));
     if (kind === 0) procs[pi]!.nameChunk = i;
+    procs[pi]!.chunkCount++;
     chunkProc[i] = pi;
     chunkKind[i] = kind;
     const tf = documentTerms(r.body);
@@ -180,13 +199,26 @@ async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
   for (const [t, p] of building) postings.set(t, { ids: Int32Array.from(p.ids), tfs: Float32Array.from(p.tfs) });
   const avgLen = new Float32Array(chunkKinds.length);
   for (let k = 0; k < chunkKinds.length; k++) avgLen[k] = kindCounts[k]! ? kindTotals[k]! / kindCounts[k]! : 1;
+  const procVectors = new Float32Array(procs.length * 2 * dims);
+  procs.forEach((p, pi) => {
+    for (let c = p.firstChunk; c < p.firstChunk + p.chunkCount; c++) {
+      const row = (2 * pi + (chunkKind[c] === 0 ? 0 : 1)) * dims;
+      for (let k = 0; k < dims; k++) procVectors[row + k]! += vectors[c * dims + k]!;
+    }
+    for (const row of [2 * pi * dims, (2 * pi + 1) * dims]) {
+      let n = 0;
+      for (let k = 0; k < dims; k++) n += procVectors[row + k]! ** 2;
+      n = Math.sqrt(n);
+      if (n > 0) for (let k = 0; k < dims; k++) procVectors[row + k]! /= n;
+    }
+  });
   const sameName = new Map<string, number[]>();
   procs.forEach((p, i) => {
     const list = sameName.get(p.folded);
     if (list) list.push(i);
     else sameName.set(p.folded, [i]);
   });
-  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, vectors, dims, sameName };
+  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors, dims, sameName };
 }
 
 function topIndices(scores: Float64Array, k: number, allowed?: Uint8Array): number[] {
@@ -224,9 +256,10 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     const nChunks = ix.chunkProc.length;
     const chunkScore = new Float64Array(nChunks);
     const N = nChunks;
-    for (const { term, weight } of queryTerms(analysis)) {
+    for (const { term, weight } of focusedQueryTerms(question, deps.lexicon, P.storyWeight)) {
       const p = ix.postings.get(term);
-      if (!p) continue;
+      // Terms in more than half of all chunks say nothing and cost the most time.
+      if (!p || p.ids.length > N * P.maxDf) continue;
       const idf = Math.log(1 + (N - p.ids.length + 0.5) / (p.ids.length + 0.5));
       const wi = weight * idf;
       for (let j = 0; j < p.ids.length; j++) {
@@ -255,7 +288,8 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     }
     const lexTop = topIndices(lex, P.candidates, allowed);
 
-    // Dense: cosine with every chunk, max per procedure.
+    // Dense: cosine with each procedure's name vector and with the centroid of its other chunks (two rows per
+    // procedure instead of seven keeps this a few milliseconds).
     const vec = new Float64Array(nProcs);
     if (P.vectorWeight > 0 && ix.dims > 0) {
       const qText = [
@@ -266,12 +300,12 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       if (qv && qv.length === ix.dims) {
         const q = Float32Array.from(qv);
         const d = ix.dims;
-        const V = ix.vectors;
-        for (let c = 0; c < nChunks; c++) {
+        const V = ix.procVectors;
+        for (let r = 0; r < 2 * nProcs; r++) {
           let dot = 0;
-          const o = c * d;
+          const o = r * d;
           for (let k = 0; k < d; k++) dot += q[k]! * V[o + k]!;
-          const p = ix.chunkProc[c]!;
+          const p = r >> 1;
           if (dot > vec[p]!) vec[p] = dot;
         }
       }
@@ -280,9 +314,24 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
 
     // Fusion.
     const fused = new Map<number, number>();
-    lexTop.forEach((p, r) => fused.set(p, (fused.get(p) ?? 0) + P.lexicalWeight / (P.rrfK + r + 1)));
-    vecTop.forEach((p, r) => fused.set(p, (fused.get(p) ?? 0) + P.vectorWeight / (P.rrfK + r + 1)));
-    const maxFused = (P.lexicalWeight + P.vectorWeight) / (P.rrfK + 1);
+    if (P.fusion === 'rrf') {
+      lexTop.forEach((p, r) => fused.set(p, (fused.get(p) ?? 0) + P.lexicalWeight / (P.rrfK + r + 1)));
+      vecTop.forEach((p, r) => fused.set(p, (fused.get(p) ?? 0) + P.vectorWeight / (P.rrfK + r + 1)));
+    } else {
+      // Same scale as RRF's best (1 / (k + 1)) so that coverWeight and scores mean the same in both modes.
+      const unit = 1 / (P.rrfK + 1);
+      const lMax = lexTop.length ? lex[lexTop[0]!]! : 1;
+      const vMax = vecTop.length ? vec[vecTop[0]!]! : 1;
+      const vMin = vecTop.length ? vec[vecTop[vecTop.length - 1]!]! : 0;
+      for (const p of new Set([...lexTop, ...vecTop])) {
+        const l = lMax > 0 ? lex[p]! / lMax : 0;
+        const v = vMax > vMin ? Math.max(0, (vec[p]! - vMin) / (vMax - vMin)) : 0;
+        fused.set(p, unit * (P.lexicalWeight * l + P.vectorWeight * v));
+      }
+    }
+    const maxFused = (P.lexicalWeight + P.vectorWeight) / (P.rrfK + 1) + P.coverWeight / (P.rrfK + 1);
+    const qb = queryBigrams(analysis);
+    if (P.coverWeight > 0) for (const [p, s] of fused) fused.set(p, s + (P.coverWeight * nameCover(ix.procs[p]!, qb)) / (P.rrfK + 1));
     const ranked = [...fused].sort((a, b) => b[1] - a[1] || lex[b[0]]! - lex[a[0]]!);
 
     const results: SearchHit[] = [];
@@ -294,10 +343,10 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       const twins = (ix.sameName.get(e.folded) ?? [p]).filter((i) => !allowed || allowed[i]);
       for (const t of twins) taken.add(t);
       const levels = [...new Set(twins.flatMap((t) => ix.procs[t]!.levels))];
-      const matched = chunkKinds.filter((_, k) => {
-        for (let c = 0; c < nChunks; c++) if (ix.chunkProc[c] === p && ix.chunkKind[c] === k && chunkScore[c]! > 0) return true;
-        return false;
-      });
+      const matched: string[] = [];
+      for (let c = e.firstChunk; c < e.firstChunk + e.chunkCount; c++) {
+        if (chunkScore[c]! > 0) matched.push(chunkKinds[ix.chunkKind[c]!]!);
+      }
       const hit: SearchHit = {
         code: e.code,
         name: e.name,
@@ -310,7 +359,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       results.push(hit);
     }
 
-    const confidence = confidenceOf(ix, analysis, ranked, lex, vec);
+    const confidence = confidenceOf(ix, qb, ranked, lex, vec);
     return {
       results,
       confident: results.length > 0 && confidence >= P.confidentAt,
@@ -341,7 +390,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
  */
 function confidenceOf(
   ix: Index,
-  a: TextAnalysis,
+  qb: Set<string>,
   ranked: [number, number][],
   lex: Float64Array,
   vec: Float64Array,
@@ -349,13 +398,27 @@ function confidenceOf(
   const first = ranked[0];
   if (!first) return 0;
   const p = first[0];
-  const e = ix.procs[p]!;
-  const qb = new Set(a.bigrams);
-  for (const x of a.expansions) for (const ph of x.to) for (const b of analyzeText(ph, { entries: [], byFirst: new Map() }).bigrams) qb.add(b);
-  const nb = e.nameBigrams.filter((b) => !/^(thu_tuc|cap_|doi_voi)/.test(b));
-  const cover = nb.length ? nb.filter((b) => qb.has(b)).length / nb.length : 0;
+  const cover = nameCover(ix.procs[p]!, qb);
   const second = ranked[1]?.[0];
   const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
   const c = 0.6 * cover + 0.25 * Math.min(1, margin * 2) + 0.15 * Math.max(0, vec[p]!);
   return Math.round(Math.min(1, Math.max(0, c)) * 1000) / 1000;
+}
+
+const noLexicon = { entries: [], byFirst: new Map() };
+
+/** The question's folded bigrams, with those of its lexicon expansions. */
+function queryBigrams(a: TextAnalysis): Set<string> {
+  const qb = new Set(a.bigrams);
+  for (const x of a.expansions) for (const ph of x.to) for (const b of analyzeText(ph, noLexicon).bigrams) qb.add(b);
+  return qb;
+}
+
+/** Share of the procedure name's bigrams that the question contains (0..1). */
+function nameCover(e: ProcEntry, qb: Set<string>): number {
+  const nb = e.nameBigrams;
+  if (!nb.length) return 0;
+  let n = 0;
+  for (const b of nb) if (qb.has(b)) n++;
+  return n / nb.length;
 }

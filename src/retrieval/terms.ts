@@ -1,5 +1,6 @@
 import { syllables, type Syllable } from '../text/normalize.js';
-import { isStopSyllable, type TextAnalysis } from '../text/analyze.js';
+import { analyzeText, isStopSyllable, type TextAnalysis } from '../text/analyze.js';
+import type { Lexicon } from '../text/lexicon.js';
 
 /**
  * Index terms, in four channels:
@@ -67,4 +68,26 @@ export function queryTerms(a: TextAnalysis): WeightedTerm[] {
     }
   }
   return [...w].map(([term, weight]) => ({ term, weight }));
+}
+
+// A sentence that asks something: ends with "?" or carries a Vietnamese question word (folded).
+const ASKING = /\?|\b(khong|gi|nao|the nao|ra sao|bao lau|bao nhieu|o dau|duoc khong|hay khong|chua|lam sao)\b/;
+
+/**
+ * Splits a message into sentences and weighs the ones that ask something above the story around them: citizens'
+ * stories mention procedures they are not asking about. With one sentence (or none asking) every term counts fully.
+ */
+export function focusedQueryTerms(text: string, lexicon: Lexicon | undefined, storyWeight: number): WeightedTerm[] {
+  const parts = text.split(/(?<=[.?!;\n])\s+/u).filter((x) => x.trim());
+  const asks = parts.map((p) => ASKING.test(analyzeText(p, lexicon).folded));
+  if (parts.length < 2 || !asks.some(Boolean) || storyWeight >= 1) return queryTerms(analyzeText(text, lexicon));
+  const out = new Map<string, number>();
+  parts.forEach((p, i) => {
+    const scale = asks[i] ? 1 : storyWeight;
+    for (const { term, weight } of queryTerms(analyzeText(p, lexicon))) {
+      const prev = out.get(term);
+      out.set(term, prev === undefined ? weight * scale : Math.max(prev, weight * scale) + 0.3 * Math.min(prev, weight * scale));
+    }
+  });
+  return [...out].map(([term, weight]) => ({ term, weight }));
 }
