@@ -15,6 +15,10 @@ import { foldText, jaccard, keyTokens } from './text-key.js';
  *   next question, or the question record itself carries feedback 'down';
  * - `repeated`: the bot answered, and the same chat asked a similar question (token overlap ≥ `repeatSimilarity`)
  *   within `repeatWindowMs` — the answer did not help.
+ *
+ * A question counts toward a procedure (by_procedure, confusing, problem_areas) through its `code`, or for a clarify
+ * through the first candidate offered. `unresolved` questions without a code count toward no procedure: they appear
+ * in `questions` (the clusters) with the candidates the bot considered.
  */
 
 export interface ReportDeps {
@@ -314,7 +318,9 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
         if (QUESTION_OUTCOMES.has(row.outcome)) {
           const q: Question = {
             ...row,
-            primary: row.code ?? row.candidates[0]?.code ?? null,
+            // An unresolved question is about no procedure: its candidates were too weak (scores are relative to the
+            // best one, so they cannot tell). It is reported in the clusters with those candidates, not charged to one.
+            primary: row.code ?? (row.outcome === 'unresolved' ? undefined : row.candidates[0]?.code) ?? null,
             flags: { unresolved: row.outcome === 'unresolved', clarify: false, negative: row.feedback === 'down', repeated: false },
             inWindow: inWindow(row.at),
           };

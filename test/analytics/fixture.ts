@@ -49,8 +49,10 @@ export function fixtureInteractions(): InteractionRecord[] {
   out.push(base('ccccccccccccccc1', 61 + 24 * 60, { text: 'cấp phép nuôi chim yến ở đâu ạ', outcome: 'unresolved', aspects: ['where'], candidates: yen }));
   out.push(base('ddddddddddddddd1', 62 + 8 * 24 * 60, { text: 'Xin cấp phép nuôi chim yến', outcome: 'unresolved', candidates: yen }));
   out.push(base('jjjjjjjjjjjjjjj1', 90, { text: 'nuôi chim yến cần giấy phép gì', outcome: 'unresolved', candidates: yen }));
-  // chat i: one unresolved question about a procedure nobody else asked about (100 % raw rate on a volume of 1)
-  out.push(base('iiiiiiiiiiiiiii1', 95, { text: 'đăng ký lại kết hôn khi mất giấy', outcome: 'unresolved', candidates: [{ code: '1.004227', score: 0.35 }] }));
+  // chat i: one answered question with 👎, on a procedure nobody else asked about (100 % raw rate on a volume of 1)
+  const relh = [{ code: '1.004227', score: 0.8 }];
+  out.push(base('iiiiiiiiiiiiiii1', 95, { text: 'đăng ký lại kết hôn khi mất giấy', code: '1.004227', candidates: relh }));
+  out.push(base('iiiiiiiiiiiiiii1', 96, { text: '👎', outcome: 'feedback', feedback: 'down' }));
   // chat e: clarify, then a choice answered → resolved
   const kh = [{ code: '1.000894', score: 0.6 }, { code: '1.004227', score: 0.58 }];
   out.push(base('eeeeeeeeeeeeeee1', 120, { text: 'đăng ký kết hôn', outcome: 'clarify', candidates: kh }));
@@ -64,18 +66,19 @@ export function fixtureInteractions(): InteractionRecord[] {
   // chat h: two different answered questions 30 minutes apart → nothing
   out.push(base('hhhhhhhhhhhhhhh1', 300, { text: 'kết hôn cần gì', aspects: ['documents'], code: '1.000894', candidates: kh }));
   out.push(base('hhhhhhhhhhhhhhh1', 330, { text: 'lệ phí kết hôn', aspects: ['fee'], code: '1.000894', candidates: kh }));
-  // 2.000002: 20 questions, 12 unresolved (high volume, 60 %)
+  // 2.000002: 20 answered questions, 12 of them followed by 👎 (high volume, 60 %)
   for (let i = 0; i < 20; i++) {
-    const unresolved = i < 12;
+    const chat = `1111111111${String(i).padStart(5, '0')}a`;
+    const disliked = i < 12;
     out.push(
-      base(`1111111111${String(i).padStart(5, '0')}a`, 400 + i * 60, {
-        text: unresolved ? `lý lịch tư pháp số ${i} mẫu nào` : `phiếu lý lịch tư pháp lệ phí ${i}`,
+      base(chat, 400 + i * 60, {
+        text: disliked ? `lý lịch tư pháp số ${i} mẫu nào` : `phiếu lý lịch tư pháp lệ phí ${i}`,
         aspects: ['fee'],
-        outcome: unresolved ? 'unresolved' : 'answered',
-        code: unresolved ? undefined : '2.000002',
-        candidates: [{ code: '2.000002', score: unresolved ? 0.4 : 0.9 }],
+        code: '2.000002',
+        candidates: [{ code: '2.000002', score: 0.9 }],
       }),
     );
+    if (disliked) out.push(base(chat, 401 + i * 60, { text: 'không đúng', outcome: 'feedback', feedback: 'down', code: '2.000002' }));
   }
   // 2.000003: 40 answered, no problem (sets a low overall rate)
   for (let i = 0; i < 40; i++) {

@@ -31,9 +31,9 @@ describe('report command', () => {
 
   it('prints JSON with the fields the dashboard API promises', async () => {
     const out = JSON.parse(await run({ since: '2026-11-01', json: true }));
-    expect(out).toMatchObject({ answered_total: 54, unresolved_total: 21 });
+    expect(out).toMatchObject({ answered_total: 67, unresolved_total: 21 });
     expect(out.by_procedure[0]).toEqual(
-      expect.objectContaining({ code: '2.000002', name: 'Cấp phiếu lý lịch tư pháp', total: 20, unresolved: 12, negative: 0, clarify: 0 }),
+      expect.objectContaining({ code: '2.000002', name: 'Cấp phiếu lý lịch tư pháp', total: 20, unresolved: 12, negative: 12, clarify: 0 }),
     );
     expect(out.questions[1]).toEqual(
       expect.objectContaining({ text: 'xin cấp phép nuôi chim yến', count: 4, candidates: ['2.000001', '2.000003'] }),
@@ -47,8 +47,9 @@ describe('report command', () => {
 
   it('prints a Vietnamese summary by default', async () => {
     const out = await run({ since: '2026-11-01' });
-    expect(out).toContain('Câu hỏi: 74 · đã trả lời: 54');
-    expect(out).toContain('Cấp giấy phép nuôi chim yến');
+    expect(out).toContain('Câu hỏi: 74 · đã trả lời: 67');
+    expect(out).toContain('Cấp phiếu lý lịch tư pháp');
+    expect(out).toContain('xin cấp phép nuôi chim yến');
   });
 
   it('rejects an unreadable --since', async () => {

@@ -39,11 +39,11 @@ describe.each(dbBackends)('admin dashboard on $backend', ({ backend }) => {
     const res = await app.request(`/admin/api/report?since=${since}`, auth);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ answered_total: 54, unresolved_total: 22 });
+    expect(body).toMatchObject({ answered_total: 67, unresolved_total: 22 });
     expect(Object.keys(body.by_procedure[0]).sort()).toEqual(
       expect.arrayContaining(['code', 'name', 'total', 'unresolved', 'negative', 'clarify']),
     );
-    expect(body.by_aspect.fee).toEqual({ total: 21, unresolved: 12, negative: 0, clarify: 0 });
+    expect(body.by_aspect.fee).toEqual({ total: 21, unresolved: 12, negative: 12, clarify: 0 });
     const yen = body.questions.find((q: { text: string }) => q.text === 'xin cấp phép nuôi chim yến');
     expect(yen).toMatchObject({ count: 4, candidates: ['2.000001', '2.000003'] });
     expect(typeof yen.firstAt).toBe('string');
@@ -79,7 +79,7 @@ describe.each(dbBackends)('admin dashboard on $backend', ({ backend }) => {
     const html = await res.text();
     expect(html).toMatch(/<svg class="chart chart-line"[^>]*>[\s\S]*<polyline/);
     expect(html).toMatch(/<svg class="chart chart-bar"[^>]*>[\s\S]*<rect/);
-    expect(html).toContain('Cấp giấy phép nuôi chim yến (2.000001)');
+    expect(html).toContain('Cấp phiếu lý lịch tư pháp (2.000002)');
     expect(html).toContain('xin cấp phép nuôi chim yến');
     expect(html).toContain('thiếu giấy chứng sinh');
     expect(html).toContain('Phí, lệ phí');
