@@ -109,6 +109,20 @@ export function checkFaithfulness(text: string, sources: FaithfulnessSources): F
       add('fact_dropped', `${describe(q)} from the grounded text is missing`);
     }
   }
+  // Nor may it lose a paper the grounded answer lists (compared on the first words of its name).
+  const llmTokens = ` ${tokenize(text).join(' ')} `;
+  const groundedTokens = ` ${tokenize(sources.grounded).join(' ')} `;
+  const listed = new Set<string>();
+  for (const doc of sources.records.flatMap((r) => r.documents)) {
+    const words = tokenize(doc.name);
+    const cut = words.indexOf('|');
+    const key = ` ${(cut >= 0 ? words.slice(0, cut) : words).slice(0, 4).join(' ')} `;
+    if (key.split(' ').length < 4 || listed.has(key)) continue; // fewer than two words: too generic to check
+    listed.add(key);
+    if (groundedTokens.includes(key) && !llmTokens.includes(key)) {
+      add('fact_dropped', `the paper "${doc.name}" from the grounded text is missing`);
+    }
+  }
   if (vietnameseShare(sources.grounded) >= 0.15 && vietnameseShare(text) < 0.12) {
     add('language', 'the text is not in Vietnamese');
   }

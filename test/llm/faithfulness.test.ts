@@ -182,6 +182,12 @@ describe('checkFaithfulness', () => {
     ]);
   });
 
+  it('rejects a text that drops a paper the grounded answer lists', () => {
+    const dropped = faithfulRephrase.replace(' và, nếu không thường trú tại xã, Giấy xác nhận tình trạng hôn nhân (1 bản chính)', '');
+    expect(dropped).not.toBe(faithfulRephrase);
+    expect(check(dropped).kinds).toEqual(['fact_dropped']);
+  });
+
   it('rejects an answer that is not in Vietnamese', () => {
     const english =
       'To register your marriage, bring the marriage registration declaration. It takes 3 ngày làm việc online or ' +
