@@ -8,6 +8,7 @@ import type { Db } from './db/db.js';
 import { isAppError } from './errors.js';
 import { registerAnswerCommands } from './answer/cli-commands.js';
 import { registerCatalogCommands } from './catalog/cli-commands.js';
+import { registerRetrievalCommands } from './retrieval/cli-commands.js';
 
 export interface CliContext {
   config: Config;
@@ -94,6 +95,7 @@ Examples:
   // [cli:catalog] import, stats, show — added by the catalog work
   registerCatalogCommands(program, ctx);
   // [cli:retrieval] search, index — added by the retrieval work
+  registerRetrievalCommands(program, ctx);
   // [cli:answer] ask, chat — added by the answer work
   registerAnswerCommands(program, ctx);
   // [cli:dossier] center-sim — added by the dossier work
