@@ -31,6 +31,8 @@ const fragments = fc.oneof(
     '123/2015/NĐ-CP',
     '163/QĐ-BTP',
     'Giấy khai sinh',
+    'Tờ khai đăng ký kết hôn',
+    'Giấy xác nhận tình trạng hôn nhân của trưởng thôn',
     'Sổ hộ khẩu',
     'Văn bản ủy quyền có công chứng',
     'bản sao CCCD',

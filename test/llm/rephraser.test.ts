@@ -100,6 +100,16 @@ describe('createRephraser', () => {
     expect(await rephraser().r.rephrase(input)).toMatchObject({ used: 'fallback', reason: 'empty' });
   });
 
+  it('falls back when the LLM answers at far greater length than the grounded answer', async () => {
+    server.chat({ reply: `${faithfulRephrase}\n${'Trung tâm luôn sẵn sàng hỗ trợ anh/chị. '.repeat(40)}` });
+    expect(await rephraser().r.rephrase(input)).toMatchObject({ used: 'fallback', reason: 'too_long' });
+  });
+
+  it('drops a reasoning block and a code fence around the answer', async () => {
+    server.chat({ reply: `<think>lệ phí 0 đồng?</think>\n\`\`\`\n${faithfulRephrase}\n\`\`\`` });
+    expect(await rephraser().r.rephrase(input)).toEqual({ text: faithfulRephrase, used: 'llm' });
+  });
+
   it('sends the guard rules in the system prompt, the data in the user prompt, at temperature 0', async () => {
     server.chat({ reply: faithfulRephrase });
     await rephraser().r.rephrase(input);
