@@ -20,6 +20,8 @@ export interface FakeTelegramApi {
   callsOf(method: string): RecordedCall[];
   /** The next call of `method` answers with this status and body instead (e.g. 429 with retry_after). */
   failNext(method: string, status: number, body: Record<string, unknown>): void;
+  /** Queues an update for getUpdates (polling mode). */
+  pushUpdate(update: Record<string, unknown>): void;
   /** Resolves when at least `n` calls of `method` were recorded. */
   waitFor(method: string, n?: number, timeoutMs?: number): Promise<RecordedCall[]>;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
   const failures = new Map<string, { status: number; body: Record<string, unknown> }[]>();
   const listeners = new Set<() => void>();
   let messageId = 1000;
+  const updates: Record<string, unknown>[] = [];
 
   function result(method: string, p: Record<string, unknown>): unknown {
     switch (method) {
@@ -74,8 +77,12 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
           chat: { id: Number(p.chat_id), type: 'private' },
           text: p.text,
         };
-      case 'getUpdates':
-        return [];
+      case 'getUpdates': {
+        // Like Telegram: updates after `offset`; confirmed ones are forgotten.
+        const offset = Number(p.offset ?? 0);
+        while (updates.length && Number(updates[0]!.update_id) < offset) updates.shift();
+        return updates.slice(0, Number(p.limit ?? 100));
+      }
       default:
         return true;
     }
@@ -102,6 +109,7 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
       );
       return;
     }
+    if (method === 'getUpdates' && !updates.length) await new Promise((r) => setTimeout(r, 50)); // a short long-poll
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result: result(method, payload) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -112,6 +120,9 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
     callsOf,
+    pushUpdate(update) {
+      updates.push(update);
+    },
     failNext(method, status, body) {
       failures.set(method, [...(failures.get(method) ?? []), { status, body }]);
     },

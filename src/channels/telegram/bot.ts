@@ -121,20 +121,15 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Ctx> {
     }
   });
 
-  // 2. Each update_id once, across repeats and restarts (claimed before work: at most once).
+  // 2. Each update_id once, across repeats and restarts (claimed before work: at most once), and 3. the per-user
+  // rate limit shared by all workers; both in one database round trip. One polite reply per window.
   bot.use(async (ctx, next) => {
-    if (!(await deps.store.claim('telegram', String(ctx.update.update_id)))) {
+    const userId = ctx.from?.id ?? ctx.chat?.id;
+    const verdict = await deps.store.admit('telegram', String(ctx.update.update_id), userId === undefined ? undefined : hashId(userId), limit);
+    if (!verdict.fresh) {
       ctx.log?.info('duplicate update dropped');
       return;
     }
-    await next();
-  });
-
-  // 3. Per-user rate limit, shared by all workers through the database; one polite reply per window.
-  bot.use(async (ctx, next) => {
-    const userId = ctx.from?.id ?? ctx.chat?.id;
-    if (userId === undefined) return next();
-    const verdict = await deps.store.hit('telegram', hashId(userId), limit);
     if (verdict.allowed) return next();
     ctx.log?.info('rate limited');
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: telegramTexts.tooFast });

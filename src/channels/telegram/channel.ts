@@ -45,6 +45,8 @@ export interface TelegramChannelDeps {
   transformers?: Transformer[];
   /** Updates queued at once before the webhook answers 503 (default 5000). */
   maxPending?: number;
+  /** Updates answered at once across chats (default 16; keep it near the database pool size). */
+  concurrency?: number;
 }
 
 export interface TelegramChannel {
@@ -98,6 +100,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   });
   const queue = createChatQueue({
     ...(deps.maxPending ? { maxPending: deps.maxPending } : {}),
+    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     onError: (err, key) => log.error({ err: String(err) }, 'queued update failed outside the bot error boundary'),
   });
   let initialising: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 /**
  * In-process work queue keyed by chat: tasks of one chat run one after another (answers arrive in the order the
- * questions were asked), different chats run concurrently. Bounded, so a flood is refused instead of eating memory.
+ * questions were asked), different chats run concurrently up to `concurrency` at once (so a burst does not exhaust
+ * the database pool or the answer core). Bounded, so a flood is refused instead of eating memory.
  */
 export interface ChatQueue {
   /** Queues a task; false when the queue is full (the caller should refuse the delivery so it is retried later). */
@@ -13,6 +14,8 @@ export interface ChatQueue {
 export interface ChatQueueOptions {
   /** Tasks queued or running at once, across all chats. */
   maxPending?: number;
+  /** Tasks running at once across chats (default 16). */
+  concurrency?: number;
   onError?: (err: unknown, key: string) => void;
 }
 
@@ -21,6 +24,16 @@ export function createChatQueue(options: ChatQueueOptions = {}): ChatQueue {
   const tails = new Map<string, Promise<void>>();
   let pending = 0;
   let waiters: (() => void)[] = [];
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+  let running = 0;
+  const slots: (() => void)[] = [];
+  const acquire = () =>
+    running < concurrency ? (running++, Promise.resolve()) : new Promise<void>((resolve) => slots.push(resolve));
+  const release = () => {
+    const next = slots.shift();
+    if (next) next();
+    else running--;
+  };
 
   return {
     get pending() {
@@ -30,10 +43,13 @@ export function createChatQueue(options: ChatQueueOptions = {}): ChatQueue {
       if (pending >= maxPending) return false;
       pending++;
       const run = async () => {
+        await acquire();
         try {
           await task();
         } catch (err) {
           options.onError?.(err, key);
+        } finally {
+          release();
         }
       };
       const tail = (tails.get(key) ?? Promise.resolve()).then(run);

@@ -41,6 +41,8 @@ export interface ZaloChannelDeps {
   sleep?: (ms: number) => Promise<void>;
   rateLimit?: RateLimit;
   maxPending?: number;
+  /** Updates answered at once across chats (default 16; keep it near the database pool size). */
+  concurrency?: number;
   /** getUpdates long-poll timeout in seconds (default 30). */
   pollTimeoutSeconds?: number;
 }
@@ -99,6 +101,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const limit = deps.rateLimit ?? defaultZaloRateLimit;
   const queue = createChatQueue({
     ...(deps.maxPending ? { maxPending: deps.maxPending } : {}),
+    ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
     onError: (err) => log.error({ err: String(err) }, 'queued zalo event failed outside the error boundary'),
   });
 
@@ -111,13 +114,14 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     const chatId = msg.chat.id;
     const elog = log.child({ messageId: msg.message_id, event: ev.event_name, chat: hashId(chatId) });
     if (msg.from.is_bot) return;
-    // Message ids are only known to be unique within a chat: the chat is part of the key.
-    if (!(await store.claim('zalo', `${chatId}:${msg.message_id}`))) {
-      elog.info('duplicate message dropped');
-      return;
-    }
+    // Message ids are only known to be unique within a chat: the chat is part of the key. Dedupe and the per-user
+    // rate limit in one database round trip.
     try {
-      const verdict = await store.hit('zalo', hashId(msg.from.id), limit);
+      const verdict = await store.admit('zalo', `${chatId}:${msg.message_id}`, hashId(msg.from.id), limit);
+      if (!verdict.fresh) {
+        elog.info('duplicate message dropped');
+        return;
+      }
       if (!verdict.allowed) {
         elog.info('rate limited');
         if (verdict.firstRefusal) await transport.sendText(chatId, zaloTexts.tooFast);

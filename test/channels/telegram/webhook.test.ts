@@ -179,6 +179,18 @@ describe('Telegram webhook through the HTTP app and a fake Bot API', () => {
     expect(api.callsOf('setWebhook')).toHaveLength(0);
   });
 
+  it('answers updates by long polling with the runner in polling mode, and refuses webhook deliveries then', async () => {
+    const ch = createTelegramChannel({ config: config({ TELEGRAM_MODE: 'polling' }), answers, db, logger: log.logger, botInfo: fakeBotInfo });
+    api.pushUpdate(textUpdate(updateId++, 'giờ làm việc', 7070) as unknown as Record<string, unknown>);
+    api.pushUpdate(textUpdate(updateId++, 'địa chỉ', 7070) as unknown as Record<string, unknown>);
+    await ch.start();
+    await api.waitFor('sendMessage', 2);
+    expect(api.callsOf('deleteWebhook')).toHaveLength(1);
+    expect(answers.seen.map((i) => i.text)).toEqual(['giờ làm việc', 'địa chỉ']);
+    expect((await post(ch, textUpdate(updateId++, 'x'))).status).toBe(401);
+    await ch.stop();
+  });
+
   it('lets background work send a reply to a chat through the sender', async () => {
     await channel.sender.send('6060', reply({ text: 'Hồ sơ H37 đã có kết quả.' }));
     expect(channel.sender.channel).toBe('telegram');
