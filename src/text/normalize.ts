@@ -58,7 +58,10 @@ export function foldText(text: unknown): string {
     .normalize('NFD')
     .replace(COMBINING, '')
     .replace(/đ/g, 'd')
-    .normalize('NFC');
+    .normalize('NFC')
+    // Removing a stray combining mark can expose whitespace ("\u0301 a" → " a"): collapse again to stay idempotent.
+    .replace(/\s+/gu, ' ')
+    .trim();
 }
 
 /** true when the text carries any Vietnamese diacritic (tone or vowel mark, or đ). */
