@@ -45,6 +45,8 @@ export interface TelegramBotDeps {
   retry?: Partial<AutoRetryOptions>;
   /** Extra API transformers (tests record calls with one). Installed after auto-retry. */
   transformers?: Transformer[];
+  /** Show "typing…" only when answering takes longer than this (default 400 ms; 0 = always, at once). */
+  typingAfterMs?: number;
   /** Polling mode: @grammyjs/runner's sequentialize, installed first so one chat's updates run in order. */
   sequentialize?: (ctx: Context, next: () => Promise<void>) => Promise<void>;
 }
@@ -84,18 +86,44 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Ctx> {
   bot.api.config.use(autoRetry({ ...defaultTelegramRetry, ...deps.retry }));
   for (const t of deps.transformers ?? []) bot.api.config.use(t);
   const limit = deps.rateLimit ?? defaultTelegramRateLimit;
+  const typingAfterMs = deps.typingAfterMs ?? 400;
+
+  /**
+   * "typing…" while the core works: shown once the answer takes longer than typingAfterMs (a fast answer needs no
+   * indicator and saves a Bot API call), renewed every 4.5 s because Telegram clears it after 5 s. A courtesy: its
+   * failure never blocks the answer.
+   */
+  function startTyping(ctx: Ctx): () => void {
+    const send = () => {
+      ctx.replyWithChatAction('typing').catch((err) => ctx.log?.debug({ err: String(err) }, 'typing indicator failed'));
+    };
+    let repeat: NodeJS.Timeout | undefined;
+    const begin = () => {
+      send();
+      repeat = setInterval(send, 4500);
+    };
+    const first = typingAfterMs <= 0 ? (begin(), undefined) : setTimeout(begin, typingAfterMs);
+    return () => {
+      if (first) clearTimeout(first);
+      if (repeat) clearInterval(repeat);
+    };
+  }
 
   async function answer(ctx: Ctx, input: Omit<Incoming, 'channel' | 'chatId' | 'userRef' | 'receivedAt'>) {
     const chatId = chatIdOf(ctx)!;
-    // The typing indicator is a courtesy: its failure never blocks the answer.
-    ctx.replyWithChatAction('typing').catch((err) => ctx.log?.debug({ err: String(err) }, 'typing indicator failed'));
-    const reply = await deps.answers.handle({
-      channel: 'telegram',
-      chatId,
-      ...(ctx.from ? { userRef: String(ctx.from.id) } : {}),
-      receivedAt: new Date(((ctx.message ?? ctx.callbackQuery?.message)?.date ?? Date.now() / 1000) * 1000),
-      ...input,
-    });
+    const stopTyping = startTyping(ctx);
+    let reply: Reply;
+    try {
+      reply = await deps.answers.handle({
+        channel: 'telegram',
+        chatId,
+        ...(ctx.from ? { userRef: String(ctx.from.id) } : {}),
+        receivedAt: new Date(((ctx.message ?? ctx.callbackQuery?.message)?.date ?? Date.now() / 1000) * 1000),
+        ...input,
+      });
+    } finally {
+      stopTyping();
+    }
     await sendReply(ctx.api, chatId, reply);
   }
 

@@ -43,6 +43,8 @@ export interface TelegramChannelDeps {
   rateLimit?: RateLimit;
   retry?: Partial<AutoRetryOptions>;
   transformers?: Transformer[];
+  /** See TelegramBotDeps.typingAfterMs. */
+  typingAfterMs?: number;
   /** Updates queued at once before the webhook answers 503 (default 5000). */
   maxPending?: number;
   /** Updates answered at once across chats (default 16; keep it near the database pool size). */
@@ -96,6 +98,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
     ...(deps.rateLimit ? { rateLimit: deps.rateLimit } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
     ...(deps.transformers ? { transformers: deps.transformers } : {}),
+    ...(deps.typingAfterMs !== undefined ? { typingAfterMs: deps.typingAfterMs } : {}),
     ...(polling ? { sequentialize: sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()) } : {}),
   });
   const queue = createChatQueue({

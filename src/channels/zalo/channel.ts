@@ -43,6 +43,8 @@ export interface ZaloChannelDeps {
   maxPending?: number;
   /** Updates answered at once across chats (default 16; keep it near the database pool size). */
   concurrency?: number;
+  /** Send "typing…" only when answering takes longer than this (default 400 ms; 0 = always, at once). */
+  typingAfterMs?: number;
   /** getUpdates long-poll timeout in seconds (default 30). */
   pollTimeoutSeconds?: number;
 }
@@ -99,6 +101,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   };
   const store = createChannelStore(deps.db);
   const limit = deps.rateLimit ?? defaultZaloRateLimit;
+  const typingAfterMs = deps.typingAfterMs ?? 400;
   const queue = createChatQueue({
     ...(deps.maxPending ? { maxPending: deps.maxPending } : {}),
     ...(deps.concurrency ? { concurrency: deps.concurrency } : {}),
@@ -131,8 +134,15 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
         await transport.sendText(chatId, zaloTexts.textOnly);
         return;
       }
-      transport.typing(chatId).catch((err) => elog.debug({ err: String(err) }, 'typing indicator failed'));
-      const reply = await deps.answers.handle(zaloIncoming(msg, msg.date ? new Date(msg.date) : new Date()));
+      // "typing…" only when the answer is slow: saves a call against Zalo's unpublished quota.
+      const typing = () => void transport.typing(chatId).catch((err) => elog.debug({ err: String(err) }, 'typing indicator failed'));
+      const timer = typingAfterMs <= 0 ? (typing(), undefined) : setTimeout(typing, typingAfterMs);
+      let reply;
+      try {
+        reply = await deps.answers.handle(zaloIncoming(msg, msg.date ? new Date(msg.date) : new Date()));
+      } finally {
+        clearTimeout(timer);
+      }
       await sendAll(chatId, renderZalo(reply));
     } catch (error) {
       const e = error as Error & { code?: string; apiCode?: number };

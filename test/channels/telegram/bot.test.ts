@@ -35,8 +35,9 @@ describe('Telegram bot (handleUpdate)', () => {
   let rec: ReturnType<typeof recorder>;
   let log: ReturnType<typeof captureLogger>;
   let updateId = 1;
-  const bot = (limit = 100) =>
+  const bot = (limit = 100, typingAfterMs = 0) =>
     createTelegramBot({
+      typingAfterMs,
       token: '123:abc',
       answers,
       store: createChannelStore(db),
@@ -66,6 +67,19 @@ describe('Telegram bot (handleUpdate)', () => {
     const sent = rec.of('sendMessage');
     expect(sent).toHaveLength(1);
     expect(sent[0]!.payload).toMatchObject({ chat_id: '555', parse_mode: 'HTML', text: 'Lệ phí &lt;50.000 đồng&gt; &amp; miễn cho trẻ em' });
+  });
+
+  it('shows typing only when the answer is slow, and keeps it up while the core works', async () => {
+    answers.respond(async () => {
+      await new Promise((r) => setTimeout(r, 120));
+      return reply({ text: 'xong' });
+    });
+    await bot(100, 50).handleUpdate(textUpdate(updateId++, 'chậm'));
+    expect(rec.of('sendChatAction')).toHaveLength(1);
+    answers.respond(() => reply({ text: 'nhanh' }));
+    await bot(100, 50).handleUpdate(textUpdate(updateId++, 'nhanh'));
+    expect(rec.of('sendChatAction')).toHaveLength(1);
+    expect(rec.of('sendMessage')).toHaveLength(2);
   });
 
   it.each([

@@ -28,7 +28,7 @@ describe('Telegram webhook through the HTTP app and a fake Bot API', () => {
     ...over,
   });
   const makeChannel = (over: Partial<TelegramChannelDeps> = {}) =>
-    createTelegramChannel({ config: config(), answers, db, logger: log.logger, botInfo: fakeBotInfo, ...over });
+    createTelegramChannel({ config: config(), answers, db, logger: log.logger, botInfo: fakeBotInfo, typingAfterMs: 0, ...over });
   const appFor = (ch: TelegramChannel) => createApp({ db, logger: log.logger, answers, mounts: [{ path: '/', app: ch.routes }] });
   const post = (ch: TelegramChannel, body: unknown, secret: string | null = SECRET) =>
     appFor(ch).request('/telegram/webhook', {

@@ -31,7 +31,7 @@ describe('Zalo webhook through the HTTP app and a fake Zalo API', () => {
     ...over,
   });
   const makeChannel = (over: Partial<ZaloChannelDeps> = {}) =>
-    createZaloChannel({ config: config(), answers, db, logger: log.logger, sleep: async (ms) => void waits.push(ms), ...over });
+    createZaloChannel({ config: config(), answers, db, logger: log.logger, sleep: async (ms) => void waits.push(ms), typingAfterMs: 0, ...over });
   const post = (ch: ZaloChannel, body: unknown, secret: string | null = SECRET) =>
     createApp({ db, logger: log.logger, answers, mounts: [{ path: '/', app: ch.routes }] }).request('/zalo/webhook', {
       method: 'POST',
