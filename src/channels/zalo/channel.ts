@@ -34,6 +34,8 @@ export interface ZaloChannelDeps {
   answers: AnswerService;
   db: Queryable;
   logger: Logger;
+  /** Sends through something else than the Bot Platform client (the OA API v3 later). */
+  transport?: ZaloTransport;
   /** axios instance for the Bot Platform client (tests, proxies). */
   http?: AxiosInstance;
   retry?: Partial<ZaloRetryOptions>;
@@ -95,7 +97,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     ...(deps.http ? { http: deps.http } : {}),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
-  const transport: ZaloTransport = {
+  const transport: ZaloTransport = deps.transport ?? {
     sendText: (chatId, text) => client.sendMessage(chatId, text),
     typing: (chatId) => client.sendChatAction(chatId, 'typing'),
   };
