@@ -16,9 +16,13 @@ function numbersIn(text: string): string[] {
   return (text.match(/\d+(?:[.,]\d+)*/g) ?? []).map((n) => n.replace(/[.,]/g, ''));
 }
 
-export function findUngroundedFacts(answer: string, p: Procedure): GroundingProblem[] {
+/**
+ * `extra` holds other trusted texts the answer may quote (the lexicon's notes on outdated premises). Our own pointer to
+ * the same procedure at another level ("Thủ tục này cũng được thực hiện ở ... (mã X)") is skipped.
+ */
+export function findUngroundedFacts(answer: string, p: Procedure, extra: string[] = []): GroundingProblem[] {
   const problems: GroundingProblem[] = [];
-  const recordText = JSON.stringify(p);
+  const recordText = JSON.stringify(p) + '\n' + extra.join('\n');
   const recordNumbers = new Set(numbersIn(recordText));
   const docNames = new Set(p.documents.map((d) => d.name));
   const sections = answer.split(/\n\n/);
@@ -46,7 +50,7 @@ export function findUngroundedFacts(answer: string, p: Procedure): GroundingProb
   // Numbers anywhere except the citation line (which carries the code, decision and date by construction).
   // Also skips our own counters ("… và 3 giấy tờ khác") and list numbering.
   const body = sections
-    .filter((s) => !s.startsWith('Nguồn: '))
+    .filter((s) => !s.startsWith('Nguồn: ') && !s.startsWith('Thủ tục này cũng được thực hiện ở '))
     .join('\n')
     .split('\n')
     .filter((l) => !l.startsWith('… '))
