@@ -179,7 +179,10 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Ctx> {
     if (action && ctx.chat) await answer(ctx, { text: '', action });
   });
   features.on('message:text', (ctx) => answer(ctx, { text: ctx.message.text }));
-  features.on('message', (ctx) => ctx.reply(telegramTexts.textOnly));
+  // Photos, stickers, voice: say we read text only, in private chats (in a group it would be noise).
+  features.on('message', async (ctx) => {
+    if (ctx.chat.type === 'private') await ctx.reply(telegramTexts.textOnly);
+  });
   // Anything else (edited messages, other button payloads) is acknowledged and ignored.
   features.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   bot.use(features);
