@@ -8,9 +8,10 @@ import { listen } from './server/listen.js';
 import type { ChannelSender } from './channels/types.js';
 import { createTelegramChannel } from './channels/telegram/channel.js';
 import { createZaloChannel } from './channels/zalo/channel.js';
-// web chat: wired when src/channels/web lands
+import { createWebChat } from './channels/web/routes.js';
 import { createAdminRoutes } from './server/admin/routes.js';
 import { createReportService } from './analytics/report.js';
+import { recorderHealthProbe } from './analytics/recorder.js';
 import { createCenterHealthProbe } from './dossier/health.js';
 import { createDossierPoller } from './dossier/poller.js';
 import { renderProcedureText } from './catalog/render-text.js';
@@ -40,7 +41,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
   if (config.TELEGRAM_BOT_TOKEN) channels.push(createTelegramChannel({ config, answers, db, logger }));
   if (config.ZALO_BOT_TOKEN) channels.push(createZaloChannel({ config, answers, db, logger }));
 
-  const report = createReportService({ db, embedder: core.embedder });
+  const report = createReportService({ db, embedder: core.embedder }, { clarifyTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000 });
   const admin = createAdminRoutes(
     {
       config,
@@ -54,9 +55,9 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     },
     { basePath: '/admin' },
   );
-  const probes: HealthProbe[] = [createCenterHealthProbe(core.dossierProvider)];
+  const probes: HealthProbe[] = [createCenterHealthProbe(core.dossierProvider), recorderHealthProbe(core.recorder)];
   const mounts = [...channels.map((c) => ({ path: '/', app: c.routes })), { path: '/admin', app: admin }];
-  const app = createApp({ db, logger, answers, mounts, probes });
+  const app = createApp({ db, logger, answers, mounts, probes, webChat: createWebChat() });
 
   const poller = createDossierPoller({
     db,

@@ -10,7 +10,7 @@ import type { AnswerService, Incoming, Reply } from '../types.js';
 import type { Logger } from '../../logger.js';
 import { hashId } from '../../logger.js';
 import { userMessages } from '../../errors.js';
-import type { ChannelStore, RateLimit } from './channel-store.js';
+import type { ChannelStore, RateLimit } from '../shared/channel-store.js';
 import { parseCallbackData, renderTelegram } from './render.js';
 
 /** Commands the core understands, in menu order, with their menu descriptions. */

@@ -22,10 +22,10 @@ import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
 import { readJson, type AppEnv } from '../../server/app.js';
 import type { AnswerService, ChannelSender } from '../types.js';
-import { createChannelStore, type RateLimit } from './channel-store.js';
-import { createChatQueue } from './chat-queue.js';
+import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
+import { createChatQueue } from '../shared/chat-queue.js';
 import { createTelegramBot, sendReply, telegramCommands } from './bot.js';
-import { secretMatches } from './secret.js';
+import { secretMatches } from '../shared/secret.js';
 
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;

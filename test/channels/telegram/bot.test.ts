@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Transformer } from 'grammy';
 import { createTelegramBot, telegramTexts } from '../../../src/channels/telegram/bot.js';
-import { createChannelStore } from '../../../src/channels/telegram/channel-store.js';
+import { createChannelStore } from '../../../src/channels/shared/channel-store.js';
 import { TELEGRAM_MAX_TEXT } from '../../../src/channels/telegram/render.js';
 import type { Db } from '../../../src/db/db.js';
 import { createTestDb } from '../../helpers/db.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannelStore } from '../../../src/channels/telegram/channel-store.js';
+import { createChannelStore } from '../../../src/channels/shared/channel-store.js';
 import type { Db } from '../../../src/db/db.js';
 import { createTestDb, dbBackends } from '../../helpers/db.js';
 
