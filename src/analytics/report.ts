@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.js';
 import type { Embedder } from '../retrieval/types.js';
 import { AppError } from '../errors.js';
-import { foldText, jaccard, keyTokens } from './text-key.js';
+import { questionKey, jaccard, keyTokens } from './text-key.js';
 
 /**
  * The managers' report over the interaction log: what went unanswered, about which procedures and aspects, which
@@ -189,7 +189,7 @@ const NEGATIVE_TEXT = /^(?:sai(?: roi| bet| het| ma)?|khong dung|chua dung|tra l
 
 /** true for a short message that only says the previous answer was wrong. */
 export function isNegativeFeedbackText(text: string): boolean {
-  return NEGATIVE_TEXT.test(foldText(text).replace(/_/g, ' ').trim()) || text.trim() === '👎';
+  return NEGATIVE_TEXT.test(questionKey(text).replace(/_/g, ' ').trim()) || text.trim() === '👎';
 }
 
 const isFlagged = (q: Question) => q.flags.unresolved || q.flags.clarify || q.flags.negative || q.flags.repeated;
@@ -357,7 +357,7 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
     // 1. exact folded text; 2. greedy merge by token overlap (largest groups first); 3. optional vector merge.
     const byKey = new Map<string, Question[]>();
     for (const q of flagged) {
-      const key = foldText(q.text);
+      const key = questionKey(q.text);
       if (!key) continue;
       byKey.set(key, [...(byKey.get(key) ?? []), q]);
     }

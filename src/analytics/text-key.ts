@@ -3,6 +3,8 @@
  * report's own rows, not identical to the retrieval normaliser.
  */
 
+import { foldText } from '../text/normalize.js';
+
 // Words that carry politeness or grammar rather than the question: "cho em hỏi", "ạ", "với ạ".
 const FILLERS = new Set([
   'a', 'ah', 'ak', 'oi', 'nhe', 'nha', 'voi', 'cho', 'em', 'toi', 'minh', 'anh', 'chi', 'hoi', 'xin', 'vui', 'long',
@@ -10,15 +12,9 @@ const FILLERS = new Set([
   'can', 'lam', 'muon', 'hay', 'giup', 'o', 'tai', 'de', 'va', 'co', 'bi', 'da', 'dang', 'se',
 ]);
 
-/** Lowercase, no diacritics, đ→d, punctuation to spaces, single spaces. Redaction tokens collapse to one word each. */
-export function foldText(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/\[(SĐT|CCCD|EMAIL|MÃ HỒ SƠ|SỐ THẺ)\]/gu, (_, t: string) => ` _${t.replace(/\s/g, '')}_ `)
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
+/** The folded text (see src/text), punctuation to spaces, single spaces. Redaction tokens collapse to one word each. */
+export function questionKey(text: string): string {
+  return foldText(text.normalize('NFC').replace(/\[(SĐT|CCCD|EMAIL|MÃ HỒ SƠ|SỐ THẺ)\]/gu, (_, t: string) => ` _${t.replace(/\s/g, '')}_ `))
     .replace(/[^\p{L}\p{N}_.]+/gu, ' ')
     .replace(/(?<![0-9])\.|\.(?![0-9])/g, ' ')
     .replace(/\s+/g, ' ')
@@ -27,7 +23,7 @@ export function foldText(text: string): string {
 
 /** The words that matter for "is this the same question": folded, fillers dropped. */
 export function keyTokens(text: string): Set<string> {
-  const words = foldText(text).split(' ').filter(Boolean);
+  const words = questionKey(text).split(' ').filter(Boolean);
   const kept = words.filter((w) => !FILLERS.has(w));
   return new Set(kept.length ? kept : words);
 }

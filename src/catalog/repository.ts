@@ -3,6 +3,7 @@
  * procedure side by side — `knowledge` (our curated record) and `imported` (parsed from the national portal) — and
  * the merged record that is served in `data`, with `content_hash` over `data` for re-indexing.
  */
+import { foldText } from '../text/normalize.js';
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.js';
 import type { Procedure } from './schema.js';
@@ -111,16 +112,9 @@ export function mergeProcedures(knowledge: Procedure | undefined, imported: Proc
   return out as Procedure;
 }
 
-/** Lower case, no diacritics, đ → d, punctuation to spaces. */
-export function foldText(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, ' ')
-    .trim();
+/** The folded text (see src/text) with punctuation other than dots turned into spaces: the key for name matching. */
+export function nameKey(s: string): string {
+  return foldText(s).replace(/[^a-z0-9.]+/g, ' ').trim();
 }
 
 interface StoredRow {
@@ -223,7 +217,7 @@ export function createCatalogRepository(db: Db): CatalogRepository {
 
     async findByName(text, options = {}) {
       const limit = options.limit ?? 10;
-      const q = foldText(text);
+      const q = nameKey(text);
       if (!q) return [];
       const qTokens = new Set(q.split(' ').filter(Boolean));
       const rows = await db.query<{ code: string; name: string; field: string; aliases: string[] | null }>(
@@ -234,7 +228,7 @@ export function createCatalogRepository(db: Db): CatalogRepository {
         let best = 0;
         const candidates: [string, number][] = [[r.name, 1], ...(r.aliases ?? []).map((a): [string, number] => [a, 0.95])];
         for (const [label, weight] of candidates) {
-          const f = foldText(label);
+          const f = nameKey(label);
           let s = 0;
           if (f === q) s = 1;
           else if (f.includes(q)) s = 0.7 + 0.25 * (q.length / f.length);
