@@ -6,15 +6,19 @@ CREATE TABLE IF NOT EXISTS chunks (
   kind text NOT NULL,
   name text NOT NULL,
   body text NOT NULL,
-  -- lexical representation: folded syllables and syllable bigrams, space separated (to_tsvector('simple') ready)
+  -- lexical representation: folded syllables and syllable bigrams (the two syllables joined: "giayphep"), space
+  -- separated, and its tsvector for the database-side search used at scale (src/retrieval/pg-searcher.ts)
   lexemes text NOT NULL,
+  tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', lexemes)) STORED,
   embedding vector,
   embedder text NOT NULL,
   content_hash text NOT NULL,
   PRIMARY KEY (code, kind)
 );
 CREATE INDEX IF NOT EXISTS chunks_embedder_idx ON chunks (embedder);
-CREATE INDEX IF NOT EXISTS chunks_lexemes_idx ON chunks USING gin (to_tsvector('simple', lexemes));
+CREATE INDEX IF NOT EXISTS chunks_tsv_idx ON chunks USING gin (tsv);
+-- Name chunks are short: ranking them in the database stays fast at tens of thousands of procedures.
+CREATE INDEX IF NOT EXISTS chunks_name_tsv_idx ON chunks USING gin (tsv) WHERE kind = 'name';
 
 -- What is indexed for each procedure: the content hash and embedder it was indexed with, so that a sync re-indexes
 -- only procedures whose catalog row changed (or everything when the embedder changes).
