@@ -1,5 +1,6 @@
 // npm run eval — retrieval quality on the dev questions against the MiniSearch BM25 baseline, on a fresh embedded
 // database built from ../shared/dvc-catalog. Options: --catalog DIR --questions FILE --unmatched FILE --verbose
+// --embedder hash|idf (local embedders to compare) --vector-weight W (0 = lexical only)
 import { resolve } from 'node:path';
 import {
   buildCatalogDb,
@@ -12,6 +13,7 @@ import {
 import { syncIndex } from '../src/retrieval/indexer.js';
 import { createSearcher } from '../src/retrieval/searcher.js';
 import { createLocalEmbedder } from '../src/retrieval/embedders.js';
+import { chunkProcedure } from '../src/retrieval/chunks.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,11 +30,13 @@ const t0 = performance.now();
 const built = await buildCatalogDb(catalogDir);
 const tImport = performance.now() - t0;
 try {
-  const embedder = createLocalEmbedder(embedderName);
+  const corpus = embedderName === 'idf' ? built.procedures.flatMap((p) => chunkProcedure(p).map((c) => c.body)) : undefined;
+  const embedder = createLocalEmbedder(embedderName, { corpus });
   const t1 = performance.now();
   const sync = await syncIndex(built.db, embedder);
   const tIndex = performance.now() - t1;
-  const searcher = createSearcher({ db: built.db, embedder });
+  const vectorWeight = process.argv.includes('--vector-weight') ? Number(arg('vector-weight', '0.3')) : undefined;
+  const searcher = createSearcher({ db: built.db, embedder, params: vectorWeight === undefined ? {} : { vectorWeight } });
   const loaded = await searcher.refresh();
   console.log(
     `catalog: ${built.procedures.length} procedures (${built.errors} files skipped), import ${(tImport / 1000).toFixed(1)} s; ` +
