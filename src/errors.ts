@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'http:validation'
   | 'http:not_found'
   | 'http:unauthorized'
+  | 'http:rate_limited'
   | 'catalog:invalid'
   | 'catalog:not_found'
   | 'center_api:timeout'
@@ -56,6 +57,7 @@ export const userMessages: Partial<Record<ErrorCode, string>> & { internal: stri
     'Hệ thống tra cứu hồ sơ đang gặp sự cố kết nối. Anh/chị vui lòng liên hệ trực tiếp Trung tâm.',
   'http:bad_json': 'Dữ liệu gửi lên không đúng định dạng JSON.',
   'http:too_large': 'Tin nhắn quá dài. Anh/chị vui lòng gửi ngắn gọn hơn.',
+  'http:rate_limited': 'Anh/chị gửi hơi nhanh. Vui lòng đợi khoảng một phút rồi gửi tiếp, tôi sẽ trả lời ngay.',
   internal: 'Xin lỗi, đã có lỗi xảy ra khi xử lý tin nhắn. Anh/chị vui lòng thử lại sau ít phút.',
 };
 

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import type { AnswerService } from '../channels/types.js';
-import { AppError, isAppError } from '../errors.js';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { AppError, isAppError, userMessages } from '../errors.js';
+import { createChatRateLimiter, type ChatRateLimiter } from './rate-limit.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -28,6 +30,17 @@ export interface AppDeps {
   /** Serves GET / (the web chat). */
   webChat?: Hono<AppEnv>;
   version?: string;
+  /** Limits POST /api/chat per chatId + client address (default: createChatRateLimiter()); false turns it off. */
+  chatRateLimit?: ChatRateLimiter | false;
+}
+
+/** The peer's address; 'unknown' outside a Node server (app.request() in tests). X-Forwarded-For is not trusted. */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 export const chatRequestSchema = z.object({
@@ -122,8 +135,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     );
   });
 
+  const limiter = deps.chatRateLimit === false ? undefined : (deps.chatRateLimit ?? createChatRateLimiter());
   app.post('/api/chat', async (c) => {
     const body = await readJson(c, chatRequestSchema);
+    const verdict = limiter?.hit(body.chatId, clientAddress(c));
+    if (verdict && !verdict.allowed) {
+      c.get('log')?.info({ retryAfter: verdict.retryAfterSeconds }, 'web chat rate limited');
+      const text = userMessages['http:rate_limited']!;
+      return c.json(
+        { error: 'http:rate_limited', message: text, outcome: 'error', text, citations: [], choices: [], feedback: false },
+        429,
+        { 'retry-after': String(verdict.retryAfterSeconds) },
+      );
+    }
     const reply = await deps.answers.handle({
       channel: 'web',
       chatId: body.chatId,
