@@ -62,6 +62,24 @@ export async function refreshIndex(core: Pick<Core, 'db' | 'embedder' | 'searche
   return { sync, loaded: await core.searcher.refresh() };
 }
 
+/** Advisory lock key for start-up writes (the per-migration lock in db/migrate.ts is 727274). */
+const STARTUP_LOCK_KEY = 727275;
+
+/**
+ * Runs the start-up writes (migrations, catalog seed, index sync) while holding a PostgreSQL advisory lock, so that
+ * workers starting together on one empty database do them once: the others wait, then find nothing left to do.
+ * Without it one of them dies, on `CREATE TABLE IF NOT EXISTS schema_migrations` (which migrate() runs before its own
+ * lock) or on a duplicate chunk key when both index the same procedures. The lock lives in its own transaction on one
+ * pool connection while fn works through the others. PGlite is one process per DATA_DIR: no lock needed.
+ */
+async function withStartupLock(db: Db, fn: () => Promise<void>): Promise<void> {
+  if (db.kind !== 'postgres') return fn();
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${STARTUP_LOCK_KEY})`);
+    await fn();
+  });
+}
+
 export interface CoreOptions {
   /** An already open database (tests); otherwise opened from config. */
   db?: Db;
@@ -72,16 +90,17 @@ export interface CoreOptions {
 export async function createCore(config: Config, logger: Logger, options: CoreOptions = {}): Promise<Core> {
   const db = options.db ?? (await openDb(config, logger));
   try {
-    const applied = await migrate(db);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-    const seeded = await ensureCatalog(db, { knowledgeDir, logger });
-    if (seeded.seeded) logger.info({ imported: seeded.imported }, 'catalog seeded from knowledge/');
-
     const catalog = createCatalogRepository(db);
     const embedder = createEmbedder(config);
     const lexicon = defaultLexicon();
     const searcher = createSearcher({ db, embedder, lexicon });
-    await refreshIndex({ db, embedder, searcher }, logger);
+    await withStartupLock(db, async () => {
+      const applied = await migrate(db);
+      if (applied.length) logger.info({ applied }, 'migrations applied');
+      const seeded = await ensureCatalog(db, { knowledgeDir, logger });
+      if (seeded.seeded) logger.info({ imported: seeded.imported }, 'catalog seeded from knowledge/');
+      await refreshIndex({ db, embedder, searcher }, logger);
+    });
 
     const recorder = createInteractionRecorder({ db, dataDir: config.DATA_DIR, logger });
     const calendar = loadWorkingCalendar();

@@ -68,22 +68,27 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickReport> | undefined;
 
-  async function release(id: number, now: number, extra = '') {
+  // The next check counts from the tick that claimed the row, not from when the centre answered: counted from the
+  // answer it would fall just after the worker's next tick and wait a whole extra interval. A timer may also fire a
+  // few milliseconds early, hence the slack when claiming.
+  const dueSlackMs = Math.min(1000, Math.floor(deps.intervalMs / 10));
+
+  async function release(id: number, tickAt: number, now: number, extra = '') {
     await db.query(
       `UPDATE dossier_subscriptions SET claimed_until = NULL, next_check_at = $2::timestamptz,
          last_checked_at = $3::timestamptz, updated_at = $3::timestamptz${extra} WHERE id = $1`,
-      [id, ts(now + deps.intervalMs), ts(now)],
+      [id, ts(tickAt + deps.intervalMs), ts(now)],
     );
   }
 
-  async function notify(row: SubRow, d: Dossier, now: number): Promise<'sent' | 'skipped' | 'failed'> {
+  async function notify(row: SubRow, d: Dossier, tickAt: number, now: number): Promise<'sent' | 'skipped' | 'failed'> {
     const closed = isClosedStatus(d.status);
     // Compare-and-set: only the worker that moves last_status from the value it saw sends the message.
     const moved = await db.query(
       `UPDATE dossier_subscriptions SET last_status = $2, active = $4, claimed_until = NULL,
          next_check_at = $5::timestamptz, last_checked_at = $6::timestamptz, updated_at = $6::timestamptz
        WHERE id = $1 AND last_status IS NOT DISTINCT FROM $3 RETURNING id`,
-      [row.id, d.status, row.last_status, !closed, ts(now + deps.intervalMs), ts(now)],
+      [row.id, d.status, row.last_status, !closed, ts(tickAt + deps.intervalMs), ts(now)],
     );
     if (!moved.length) return 'skipped';
     const reply: Reply = { outcome: 'dossier', text: composeStatusChangeText(d), citations: [], choices: [], feedback: false };
@@ -124,14 +129,14 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
       `UPDATE dossier_subscriptions SET claimed_until = $2::timestamptz
        WHERE id IN (
          SELECT id FROM dossier_subscriptions
-         WHERE active AND next_check_at <= $1::timestamptz
+         WHERE active AND next_check_at <= $5::timestamptz
            AND (claimed_until IS NULL OR claimed_until < $1::timestamptz)
            AND channel = ANY(string_to_array($3, ','))
          ORDER BY next_check_at, id
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
        RETURNING id, channel, chat_id, chat_hash, code, last_status`,
-      [ts(now), ts(now + leaseMs), channels.join(','), batch],
+      [ts(now), ts(now + leaseMs), channels.join(','), batch, ts(now + dueSlackMs)],
     );
     report.claimed = rows.length;
     const byCode = new Map<string, SubRow[]>();
@@ -154,14 +159,14 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
           const t = clock().getTime();
           if (failed || !dossier || dossier.status === row.last_status) {
             if (failed) report.failed++;
-            await release(row.id, t);
+            await release(row.id, now, t);
             continue;
           }
-          const outcome = await notify(row, dossier, t);
+          const outcome = await notify(row, dossier, now, t);
           if (outcome === 'sent') report.notified++;
           if (outcome === 'failed') {
             report.failed++;
-            await release(row.id, t);
+            await release(row.id, now, t);
           }
           if (outcome === 'sent' && isClosedStatus(dossier.status as DossierStatus)) report.stopped++;
         } catch (err) {

@@ -179,6 +179,30 @@ describe.each(dbBackends)('dossier notifications ($backend)', ({ backend }) => {
     expect(await service().listFollowing({ channel: 'telegram', chatId: 't-1' })).toEqual([CODE]);
   });
 
+  it('checks a subscription on every tick of its interval, however long the centre takes to answer', async () => {
+    await service().follow({ channel: 'telegram', chatId: 't-1', code: CODE });
+    const base = provider();
+    // Each answer takes 2 s of clock time; ticks come every INTERVAL from the first one, like setInterval.
+    const slow: DossierProvider = {
+      mode: base.mode,
+      state: () => base.state(),
+      async getDossier(code, o) {
+        const d = await base.getDossier(code, o);
+        now = new Date(now.getTime() + 2000);
+        return d;
+      },
+    };
+    const p = poller({ provider: slow });
+    const first = now.getTime();
+    const claimed: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      // A timer may fire a few milliseconds early.
+      now = new Date(first + k * INTERVAL - (k ? 5 : 0));
+      claimed.push((await p.tick()).claimed);
+    }
+    expect(claimed).toEqual([1, 1, 1, 1]);
+  });
+
   it('start() polls on its interval and stop() ends it', async () => {
     await service().follow({ channel: 'telegram', chatId: 't-1', code: CODE });
     setStatus(4);
