@@ -118,7 +118,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(
     let text = composeAnswer(p, asked, { notes: extraNotes, full });
     if (suffix) text = text.replace(/\n\n(Nguồn: [^\n]*)$/, `\n\n${suffix}\n\n$1`);
     if (deps.rephraser && !full) {
-      const r = await deps.rephraser.rephrase({ question, aspects: asked, grounded: text, records: [p] });
+      // The question goes to a third party: phone, CCCD, e-mail and dossier numbers are removed first.
+      const r = await deps.rephraser.rephrase({ question: deps.redact(question), aspects: asked, grounded: text, records: [p] });
       text = r.text;
     }
     return reply('answered', text, { citations: [citationOf(p)], feedback: true });
