@@ -136,7 +136,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(
 
   async function handleQuestion(text: string, u: Understanding, session: ChatSession | undefined, notes: string[]): Promise<{ reply: Reply; candidates: SearchHit[]; session: Partial<ChatSession> }> {
     const level = u.level as Level | undefined;
-    const last = await procedureOrUndefined(session?.lastCode);
+    // The last procedure only matters for a follow-up: a fresh question costs no catalog read for it.
+    const last = u.followUp ? await procedureOrUndefined(session?.lastCode) : undefined;
     const asked = u.aspects.length ? u.aspects : [];
 
     if (u.followUp && last) {

@@ -75,6 +75,24 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
     expect(r.text).toContain('Phí, lệ phí:\n- Trực tiếp: Miễn lệ phí');
   });
 
+  it('reads only the cited procedure for a fresh question in a chat that has a last procedure', async () => {
+    const reads: string[] = [];
+    const s = createAnswerService({
+      searcher: fakeSearcher(),
+      catalog: { getProcedure: async (code) => (reads.push(code), all.find((p) => p.code === code)) },
+      sessions: createSessionStore(db, { timeoutMinutes: 30 }),
+      centre,
+      logger: pino({ level: 'silent' }),
+      redact: (t) => t,
+      clock: () => clock,
+    });
+    await s.handle(msg('thủ tục đăng ký kết hôn'));
+    reads.length = 0;
+    const r = await s.handle(msg('Đăng ký khai sinh cần giấy tờ gì và lệ phí bao nhiêu?'));
+    expect(r.citations[0]?.code).toBe('9.000001');
+    expect(reads).toEqual(['9.000001']);
+  });
+
   it('asks to choose when two procedures are close, and "2" picks the second', async () => {
     const s = service();
     const r = await s.handle(msg('đăng ký cư trú thường trú tạm trú cần gì'));
