@@ -4,7 +4,7 @@ import { createTestDb, testDatabaseUrl, type TestDb } from '../helpers/db.js';
 import { userMessages } from '../../src/errors.js';
 import type { Reply } from '../../src/channels/types.js';
 import { startFakeTelegramApi } from '../fakes/telegram-api.js';
-import { startStack, telegramText, until, type Stack } from './helpers.js';
+import { startStack, telegramText, until, zaloText, type Stack } from './helpers.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /**
@@ -76,6 +76,29 @@ describe.skipIf(!testDatabaseUrl)('faults on real PostgreSQL', () => {
       await proxy.close();
     }
   }, 60_000);
+
+  // Known gap, reported to the channels' owner (src/channels is not ours to edit now): the Telegram and Zalo error
+  // boundaries always send userMessages.internal ("đã có lỗi xảy ra") instead of userMessageFor(err), so during a
+  // database outage the citizen reads a generic failure rather than "hệ thống đang tạm gián đoạn". Remove `.fails`
+  // once both boundaries use userMessageFor.
+  it.fails('Telegram and Zalo say the system is temporarily interrupted while the database is away', async () => {
+    const url = new URL(db.url!);
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.host = `127.0.0.1:${proxy.port}`;
+    const stack = await startStack({ env: { DATABASE_URL: url.toString() } });
+    try {
+      await proxy.stop();
+      expect((await stack.postTelegram(telegramText(7_000_001, 7001, 'làm giấy khai sinh cần gì'))).status).toBe(200);
+      expect((await stack.postZalo(zaloText('outage-1', 'outage-chat', 'làm giấy khai sinh cần gì'))).status).toBe(200);
+      await until(() => stack.telegram.callsOf('sendMessage').length >= 1 && stack.zalo.callsOf('sendMessage').length >= 1, 'both replies', 15_000);
+      expect(String(stack.telegram.callsOf('sendMessage')[0]!.payload.text)).toBe(userMessages['db:unavailable']);
+      expect(String(stack.zalo.callsOf('sendMessage')[0]!.payload.text)).toBe(userMessages['db:unavailable']);
+    } finally {
+      await proxy.start();
+      await stack.close();
+      await proxy.close();
+    }
+  }, 40_000);
 
   it('answers every acked Telegram update before stop() resolves, then a restart on the same database does not answer a repeat', async () => {
     const telegram = await startFakeTelegramApi();
