@@ -293,6 +293,21 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     }
   }, 90_000);
 
+  it('counts one chat’s messages on both workers against one rate limit', async () => {
+    // Telegram's default limit is 20 messages a minute per user: 24 messages, alternating between the workers.
+    const id = 730_001;
+    const statuses = [];
+    for (let i = 0; i < 24; i++) statuses.push(await postUpdate(workers[i % 2]!, textUpdate(500_000 + i, id, `xin chào ${i}`)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    await until('21 replies', () => messagesTo(id).length >= 21, 20_000);
+    await sleep(1500);
+    const msgs = messagesTo(id);
+    const refusals = msgs.filter((t) => t.includes('gửi hơi nhanh'));
+    // 20 answered, one polite refusal, then silence: the counter is shared, not 20 per worker.
+    expect(refusals).toHaveLength(1);
+    expect(msgs).toHaveLength(21);
+  }, 60_000);
+
   it('the poller in both workers sends one message per dossier status change', async () => {
     const chats = [720_001, 720_002, 720_003, 720_004, 720_005, 720_006];
     const follow = chats.map((id, i) => textUpdate(400_000 + i, id, `/theodoi ${CODE}`));
