@@ -34,7 +34,8 @@ if (!ext.rowCount) {
   console.log('bench-retrieval: skipped — the PostgreSQL server has no "vector" extension (run scripts/setup-postgres.sh)');
   process.exit(0);
 }
-const dbName = `motcua_bench_retrieval`;
+// One database per run, so two runs on one server do not drop each other's data.
+const dbName = `motcua_bench_retrieval_${process.pid}`;
 await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await admin.query(`CREATE DATABASE ${dbName}`);
 await admin.end();
