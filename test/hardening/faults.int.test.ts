@@ -81,7 +81,7 @@ describe.skipIf(!testDatabaseUrl)('faults on real PostgreSQL', () => {
   // boundaries always send userMessages.internal ("đã có lỗi xảy ra") instead of userMessageFor(err), so during a
   // database outage the citizen reads a generic failure rather than "hệ thống đang tạm gián đoạn". Remove `.fails`
   // once both boundaries use userMessageFor.
-  it.fails('Telegram and Zalo say the system is temporarily interrupted while the database is away', async () => {
+  it('Telegram and Zalo say the system is temporarily interrupted while the database is away', async () => {
     const url = new URL(db.url!);
     const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.host = `127.0.0.1:${proxy.port}`;

@@ -9,7 +9,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { AnswerService, Incoming, Reply } from '../types.js';
 import type { Logger } from '../../logger.js';
 import { hashId } from '../../logger.js';
-import { userMessages } from '../../errors.js';
+import { userMessageFor, userMessages } from '../../errors.js';
 import type { ChannelStore, RateLimit } from '../shared/channel-store.js';
 import { parseCallbackData, renderTelegram } from './render.js';
 
@@ -142,7 +142,8 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot<Ctx> {
       log.error({ err: { name: e?.name, message: e?.message, code: e?.error_code } }, 'telegram update failed');
       try {
         if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
-        if (chatId) await ctx.api.sendMessage(chatId, telegramTexts.failed);
+        // The error's own citizen text when it has one (e.g. the database is away: "tạm gián đoạn").
+        if (chatId) await ctx.api.sendMessage(chatId, userMessageFor(error));
       } catch (sendErr) {
         log.warn({ err: String(sendErr) }, 'could not send the failure notice');
       }

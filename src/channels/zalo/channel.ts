@@ -11,7 +11,7 @@ import type { AxiosInstance } from 'axios';
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/db.js';
 import { hashId, type Logger } from '../../logger.js';
-import { AppError, userMessages } from '../../errors.js';
+import { AppError, userMessageFor, userMessages } from '../../errors.js';
 import { readJson, type AppEnv } from '../../server/app.js';
 import type { AnswerService, ChannelSender, Incoming } from '../types.js';
 import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
@@ -149,7 +149,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     } catch (error) {
       const e = error as Error & { code?: string; apiCode?: number };
       elog.error({ err: { name: e?.name, message: e?.message, code: e?.code, apiCode: e?.apiCode } }, 'zalo message failed');
-      await transport.sendText(chatId, userMessages.internal).catch((sendErr) => elog.warn({ err: String(sendErr) }, 'could not send the failure notice'));
+      await transport.sendText(chatId, userMessageFor(error)).catch((sendErr) => elog.warn({ err: String(sendErr) }, 'could not send the failure notice'));
     }
   }
 

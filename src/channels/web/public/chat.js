@@ -155,6 +155,8 @@
     })
       .then(function (res) {
         return res.json().then(function (data) {
+          // A rate-limited request carries a polite reply of its own.
+          if (res.status === 429 && data && data.text) return data;
           if (!res.ok) throw new Error(data && data.message ? data.message : 'HTTP ' + res.status);
           return data;
         });
