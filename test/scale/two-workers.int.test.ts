@@ -177,7 +177,11 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     await db?.close();
     // Asserted here so that a worker that hangs or fails on SIGTERM fails the suite.
     expect(codes, workers.map((w) => w.output().slice(-2000)).join('\n---\n')).toEqual(workers.map(() => 0));
-    for (const w of workers) expect(w.lines.some((l) => l.msg === 'stopped')).toBe(true);
+    for (const w of workers) {
+      expect(w.lines.some((l) => l.msg === 'stopped')).toBe(true);
+      // A full run of both workers logs no token or secret (the bot token travels in every Bot API URL).
+      for (const secret of ['scale-test-token', WEBHOOK_SECRET, `centre-token-${w.name}`]) expect(w.output()).not.toContain(secret);
+    }
   }, 60_000);
 
   it('both workers migrated, seeded and indexed the empty database together, once', async () => {
