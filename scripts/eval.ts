@@ -13,6 +13,9 @@ import {
 import { syncIndex } from '../src/retrieval/indexer.js';
 import { createSearcher } from '../src/retrieval/searcher.js';
 import { createLocalEmbedder } from '../src/retrieval/embedders.js';
+import { readKnowledgeProcedures } from '../src/catalog/knowledge.js';
+import { createCatalogRepository } from '../src/catalog/repository.js';
+import { createEvalAnswerService, evaluateAnswers } from '../src/answer/eval.js';
 import { chunkProcedure } from '../src/retrieval/chunks.js';
 
 const arg = (name: string, def: string) => {
@@ -84,6 +87,29 @@ try {
       console.log(`UM c=${r.confidence.toFixed(2)} ${x.q.slice(0, 80)} → ${r.results[0]?.code} ${r.results[0]?.name.slice(0, 60)}`);
     });
   }
+
+  // As deployed: the shipped knowledge/ merged over the portal records (curated fields and aliases win), then the
+  // deterministic answer core (no LLM) on the same questions.
+  const { procedures: shipped } = readKnowledgeProcedures('knowledge/procedures');
+  await createCatalogRepository(built.db).upsertProcedures(shipped, { source: 'knowledge' });
+  await syncIndex(built.db, embedder);
+  await searcher.refresh();
+  const merged = await evaluate(questions, ours);
+  const mergedBare = await evaluate(questions, ours, stripDiacritics);
+  console.log(`\nwith the ${shipped.length} shipped knowledge/ procedures merged over the portal records`);
+  row('as typed', merged.metrics, bmTyped.metrics);
+  row('diacritics stripped', mergedBare.metrics, bmBare.metrics);
+
+  const answers = await evaluateAnswers(createEvalAnswerService(built.db, searcher), questions, unmatched);
+  const share = (k: number, n: number) => `${k}/${n} = ${(k / Math.max(1, n)).toFixed(2)}`;
+  console.log(`\nanswers (deterministic core, no LLM) on the same catalog`);
+  console.log(`in catalog:     answered with the right procedure cited first ${share(answers.answeredRight, answers.inCatalog)}; ` +
+    `asked to choose with the right one offered ${share(answers.clarifyWithRight, answers.inCatalog)}; ` +
+    `together ${share(answers.answeredRight + answers.clarifyWithRight, answers.inCatalog)}; ` +
+    `answered wrong ${answers.answeredWrong}, clarify without it ${answers.clarifyWithoutRight}, unresolved ${answers.unresolved}`);
+  console.log(`out of catalog: not answered ${share(answers.outNotAnswered, answers.outOfCatalog)}`);
+  console.log(`grounding:      ${answers.ungrounded.length} answers with a fact not in the cited record`);
+  console.log(`answer latency: p50 ${answers.p50.toFixed(1)} ms, p95 ${answers.p95.toFixed(1)} ms (search p95 as typed above: ${typed.metrics.p95.toFixed(1)} ms)`);
 } finally {
   await built.cleanup();
 }

@@ -60,7 +60,8 @@ export interface AnswerDeps {
 }
 
 const MAX_TEXT = 2000;
-const defaults: AnswerThresholds = { clarifyMin: 0.2, closeRatio: 0.8 };
+// Bands from the retrieval's confidence calibration on the dev out-of-catalog questions: < 0.3 says it does not know.
+const defaults: AnswerThresholds = { clarifyMin: 0.3, closeRatio: 0.8 };
 
 /** Same procedure published at several levels: names equal once the level suffix is removed. */
 export function baseName(name: string): string {
@@ -77,28 +78,16 @@ interface Decision {
   outcome: Outcome;
   code?: string;
   choices: Choice[];
-  otherLevel?: { code: string; levels: string };
 }
 
-export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(hits: SearchHit[], confident: boolean, confidence: number, level?: Level): Decision } {
+export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(hits: SearchHit[], confident: boolean, confidence: number): Decision } {
   const th = { ...defaults, ...deps.thresholds };
   const now = deps.clock ?? (() => new Date());
 
-  function decide(hits: SearchHit[], confident: boolean, confidence: number, level?: Level): Decision {
+  function decide(hits: SearchHit[], confident: boolean, confidence: number): Decision {
     const top = hits[0];
     if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
-    const same = hits.filter((h) => baseName(h.name) === baseName(top.name));
-    if (confident) {
-      // The same procedure at several levels: take the level asked for, else the top one, and mention the other.
-      const pick = (level && same.find((h) => h.levels?.includes(level))) || top;
-      const other = same.find((h) => h.code !== pick.code);
-      return {
-        outcome: 'answered',
-        code: pick.code,
-        choices: [],
-        otherLevel: other ? { code: other.code, levels: (other.levels ?? []).map((l) => levelLabels[l].toLowerCase()).join(', ') } : undefined,
-      };
-    }
+    if (confident) return { outcome: 'answered', code: top.code, choices: [] };
     const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, 4);
     if (close.length < 2) close.push(...hits.slice(close.length, 2));
     const choices = close.slice(0, 4).map((h, i) => ({
@@ -108,6 +97,19 @@ export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(
       level: h.levels?.length ? h.levels.map((l) => levelLabels[l]).join(', ') : undefined,
     }));
     return { outcome: 'clarify', choices };
+  }
+
+  /**
+   * The same procedure published at several levels (the searcher's `sameAs` twins, or hits with the same name): take
+   * the level the citizen asked for, else the top one, and name the others.
+   */
+  async function pickLevel(top: SearchHit, hits: SearchHit[], level?: Level): Promise<{ p: Procedure; other?: { code: string; levels: string } } | undefined> {
+    const codes = [top.code, ...(top.sameAs ?? []), ...hits.filter((h) => h.code !== top.code && baseName(h.name) === baseName(top.name)).map((h) => h.code)];
+    const twins = (await Promise.all([...new Set(codes)].map((c) => deps.catalog.getProcedure(c)))).filter((p): p is Procedure => Boolean(p));
+    const p = (level && twins.find((t) => t.levels.includes(level))) || twins[0];
+    if (!p) return undefined;
+    const o = twins.find((t) => t.code !== p.code);
+    return { p, other: o ? { code: o.code, levels: levelText(o).toLowerCase() } : undefined };
   }
 
   function reply(outcome: Outcome, text: string, extra: Partial<Reply> = {}): Reply {
@@ -143,8 +145,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(
     if (u.followUp && last) {
       if (level && !last.levels.includes(level)) {
         const found = await deps.searcher.search(last.name, { top: 8 });
-        const sibling = found.results.find((h) => h.code !== last.code && baseName(h.name) === baseName(last.name) && h.levels?.includes(level));
-        const p = await procedureOrUndefined(sibling?.code);
+        const same = found.results.find((h) => h.code === last.code || h.sameAs?.includes(last.code) || baseName(h.name) === baseName(last.name));
+        const picked = same ? await pickLevel(same, found.results, level) : undefined;
+        const p = picked?.p.levels.includes(level) && picked.p.code !== last.code ? picked.p : undefined;
         if (p) {
           const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
           return { reply: await answerWith(p, aspectsNow, text, notes), candidates: found.results, session: { lastCode: p.code, lastAspects: aspectsNow } };
@@ -161,11 +164,12 @@ export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(
     }
 
     const found = await deps.searcher.search(text, { top: 8 });
-    const d = decide(found.results, found.confident, found.confidence, level);
-    if (d.outcome === 'answered' && d.code) {
-      const p = await procedureOrUndefined(d.code);
-      if (p) {
-        const suffix = d.otherLevel ? texts.otherLevel(d.otherLevel.levels, d.otherLevel.code) : undefined;
+    const d = decide(found.results, found.confident, found.confidence);
+    if (d.outcome === 'answered' && found.results[0]) {
+      const picked = await pickLevel(found.results[0], found.results, level);
+      if (picked) {
+        const { p } = picked;
+        const suffix = picked.other ? texts.otherLevel(picked.other.levels, picked.other.code) : undefined;
         return { reply: await answerWith(p, asked, text, notes, false, suffix), candidates: found.results, session: { lastCode: p.code, lastAspects: asked, lastChoices: [] } };
       }
     }
