@@ -24,9 +24,13 @@ export function loadMigrations(dir = migrationsDir): Migration[] {
  * Returns the names applied by this call.
  */
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<string[]> {
-  await db.exec(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
-  );
+  // Under the same lock as the migrations: two starters creating the table at once would collide in pg_type.
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(727274)`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+  });
   const applied: string[] = [];
   for (const m of migrations) {
     try {
