@@ -3,6 +3,7 @@
  * answers like Telegram: getMe, sendMessage, answerCallbackQuery, sendChatAction, setMyCommands, setWebhook,
  * deleteWebhook, getUpdates (empty). `failNext(method, response)` makes the next call of a method fail once.
  */
+import { closeServer, createCallLog } from './call-log.js';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UserFromGetMe } from 'grammy/types';
@@ -60,9 +61,9 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
-  const calls: RecordedCall[] = [];
+  const log = createCallLog<RecordedCall>();
+  const { calls, callsOf } = log;
   const failures = new Map<string, { status: number; body: Record<string, unknown> }[]>();
-  const listeners = new Set<() => void>();
   let messageId = 1000;
   const updates: Record<string, unknown>[] = [];
 
@@ -96,8 +97,7 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
     }
     const [, token, method] = m as unknown as [string, string, string];
     const payload = await readBody(req).catch((): Record<string, unknown> => ({}));
-    calls.push({ method, token, payload });
-    for (const l of listeners) l();
+    log.record({ method, token, payload });
     const failure = failures.get(method)?.shift();
     if (failure) {
       res.writeHead(failure.status, { 'content-type': 'application/json' }).end(JSON.stringify(failure.body));
@@ -115,7 +115,6 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const callsOf = (method: string) => calls.filter((c) => c.method === method);
   return {
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
@@ -126,27 +125,7 @@ export async function startFakeTelegramApi(): Promise<FakeTelegramApi> {
     failNext(method, status, body) {
       failures.set(method, [...(failures.get(method) ?? []), { status, body }]);
     },
-    waitFor(method, n = 1, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (callsOf(method).length >= n) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(callsOf(method));
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timed out waiting for ${n} × ${method} (saw ${callsOf(method).length})`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    waitFor: log.waitFor,
+    close: () => closeServer(server),
   };
 }

@@ -3,6 +3,7 @@
  * { ok, result | error_code, description } envelope. Records calls; `failNext` makes the next call of a method fail;
  * `pushUpdate` queues an event for getUpdates (which returns ONE update, or 408 after a short wait when none).
  */
+import { closeServer, createCallLog } from './call-log.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -23,13 +24,10 @@ export interface FakeZaloApi {
 }
 
 export async function startFakeZaloApi(options: { emptyPollMs?: number } = {}): Promise<FakeZaloApi> {
-  const calls: ZaloCall[] = [];
+  const log = createCallLog<ZaloCall>();
+  const { calls, callsOf } = log;
   const failures = new Map<string, { status: number; body: Record<string, unknown> }[]>();
   const updates: Record<string, unknown>[] = [];
-  const listeners = new Set<() => void>();
-  const notify = () => {
-    for (const l of [...listeners]) l();
-  };
 
   const server: Server = createServer(async (req, res) => {
     const send = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -40,8 +38,7 @@ export async function startFakeZaloApi(options: { emptyPollMs?: number } = {}): 
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const payload = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
-    calls.push({ method, token, payload });
-    notify();
+    log.record({ method, token, payload });
     const failure = failures.get(method)?.shift();
     if (failure) return send(failure.status, failure.body);
     switch (method) {
@@ -68,7 +65,6 @@ export async function startFakeZaloApi(options: { emptyPollMs?: number } = {}): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const callsOf = (method: string) => calls.filter((c) => c.method === method);
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
@@ -80,27 +76,7 @@ export async function startFakeZaloApi(options: { emptyPollMs?: number } = {}): 
     pushUpdate(event) {
       updates.push(event);
     },
-    waitFor(method, n = 1, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (callsOf(method).length >= n) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(callsOf(method));
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timed out waiting for ${n} × ${method} (saw ${callsOf(method).length})`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    waitFor: log.waitFor,
+    close: () => closeServer(server),
   };
 }
