@@ -234,7 +234,14 @@ export function composeAnswer(p: Procedure, asked: Aspect[], options: ComposeOpt
     next.push(wanted.includes('where') ? 'chuẩn bị đủ giấy tờ trên rồi nộp tại nơi đã nêu' : 'chuẩn bị đủ giấy tờ trên; gõ "nộp ở đâu" để xem nơi nộp');
   }
   if (cut) next.push('gõ "xem thêm" để xem đầy đủ');
-  else if (!full) next.push('gõ "các bước", "lệ phí" hoặc "nộp online được không" để hỏi tiếp về thủ tục này');
+  else if (!full) {
+    // Suggest follow-ups about what was not shown yet.
+    const offers = ([['documents', 'cần giấy tờ gì'], ['fee', 'lệ phí'], ['deadline', 'mất bao lâu'], ['steps', 'các bước'], ['online', 'nộp online được không']] as const)
+      .filter(([a]) => !wanted.includes(a))
+      .slice(0, 3)
+      .map(([, words]) => `"${words}"`);
+    if (offers.length) next.push(`gõ ${offers.slice(0, -1).join(', ')}${offers.length > 1 ? ' hoặc ' : ''}${offers.at(-1)} để hỏi tiếp về thủ tục này`);
+  }
   if (next.length) parts.push(`Tiếp theo: ${next.join('; ')}.`);
   parts.push(citationText(p));
   return parts.join('\n\n');
