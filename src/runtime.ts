@@ -14,6 +14,7 @@ import { ensureCatalog } from './catalog/ensure.js';
 import { createCatalogRepository, type CatalogRepository } from './catalog/repository.js';
 import { renderProcedureText } from './catalog/render-text.js';
 import { loadCentreInfo } from './catalog/centre.js';
+import { createProcedureCache } from './catalog/cache.js';
 import { createLocalEmbedder } from './retrieval/embedders.js';
 import { syncIndex } from './retrieval/indexer.js';
 import { createSearcher, type RefreshableSearcher } from './retrieval/searcher.js';
@@ -112,10 +113,11 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       follow: ({ channel, chatId, chatHash, code }) => dossier.follow({ channel, chatId, chatHash, code }),
       unfollow: ({ channel, chatId, code }) => dossier.unfollow({ channel, chatId, code }),
     };
+    const procedures = createProcedureCache(async (code) => (await catalog.getProcedure(code))?.procedure);
     const centre = loadCentreInfo();
     const answers = createAnswerService({
       searcher,
-      catalog: { getProcedure: async (code) => (await catalog.getProcedure(code))?.procedure },
+      catalog: { getProcedure: procedures.get },
       sessions: createSessionStore(db, { timeoutMinutes: config.SESSION_TIMEOUT_MINUTES }),
       centre,
       logger,
