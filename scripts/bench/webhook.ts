@@ -6,7 +6,8 @@
  */
 import { createServer, request, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -260,6 +261,79 @@ export function trivialTarget(): TargetFactory {
         agent.destroy();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  };
+}
+
+export interface ProcessTargetOptions {
+  /** Real PostgreSQL instead of the embedded default. */
+  databaseUrl?: string;
+  /** Receives the server process's peak RSS (VmHWM) in MB, read just before it is stopped. */
+  onPeakRss?: (mb: number) => void;
+}
+
+/** VmHWM of a process: its peak resident set size, from /proc (Linux). */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The server as deployed: `node --import tsx src/main.ts` in its own process (what `npm start` runs), so that the load
+ * generator and the fake Bot API — which in production are Telegram — do not share its thread. Embedded database in
+ * a temp DATA_DIR seeded from knowledge/ unless a database URL is given. drain() sends SIGTERM, which answers every
+ * accepted update before the process exits.
+ */
+export function processTarget(options: ProcessTargetOptions = {}): TargetFactory {
+  return async (apiRoot) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'motcua-bench-proc-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        TELEGRAM_BOT_TOKEN: BENCH_BOT_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+        TELEGRAM_API_ROOT: apiRoot,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
+      child.stdout.on('data', (d: Buffer) => {
+        buf += d.toString('utf8');
+        const m = /"port":(\d+)[^\n]*"msg":"motcua listening"/.exec(buf);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+        if (buf.length > 1_000_000) buf = buf.slice(-10_000);
+      });
+      child.stderr.resume();
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code} before listening`));
+      });
+    });
+    return {
+      url: `http://127.0.0.1:${port}/telegram/webhook`,
+      secret: BENCH_WEBHOOK_SECRET,
+      async drain() {
+        const peak = child.pid ? peakRssMb(child.pid) : undefined;
+        if (peak !== undefined) options.onPeakRss?.(peak);
+        child.kill('SIGTERM');
+        await exited;
+        rmSync(dataDir, { recursive: true, force: true });
       },
     };
   };
