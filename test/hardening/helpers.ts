@@ -123,19 +123,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-export function telegramText(updateId: number, chatId: number, text: string) {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chatId, type: 'private', first_name: 'Lan' },
-      from: { id: chatId, is_bot: false, first_name: 'Lan', language_code: 'vi' },
-      text,
-      ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0]!.length }] } : {}),
-    },
-  };
-}
+/** A Telegram text update (the same builder the channel tests use). */
+export const telegramText = (updateId: number, chatId: number, text: string) => textUpdate(updateId, text, chatId);
 
 export function zaloText(messageId: string, chatId: string, text: string, displayName = 'Lan') {
   return {
@@ -163,6 +152,7 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 }
 
 export { telegramHtmlProblem } from '../channels/telegram/html-check.js';
+import { textUpdate } from '../channels/telegram/updates.js';
 
 /** true when the string has no lone surrogate (it can be sent as UTF-8). */
 export const isWellFormed = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);

@@ -8,6 +8,7 @@
  * Runs only when DATABASE_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { textUpdate } from '../channels/telegram/updates.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,22 +86,6 @@ async function stopWorker(w: Worker): Promise<number | null | 'hung'> {
   const code = await Promise.race([w.exited, sleep(20_000).then(() => 'hung' as const)]);
   if (code === 'hung') w.child.kill('SIGKILL');
   return code;
-}
-
-function textUpdate(updateId: number, chatId: number, text: string) {
-  const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
-  const person = { id: chatId, is_bot: false, first_name: 'Lan', language_code: 'vi' };
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chatId, type: 'private', first_name: 'Lan' },
-      from: person,
-      text,
-      ...(entities ? { entities } : {}),
-    },
-  };
 }
 
 async function postUpdate(w: Worker, update: unknown): Promise<number> {
@@ -221,7 +206,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     const chatId = (i: number) => 700_000 + i;
     // Round robin over the pair order: even updates reach a first, odd ones b first; both copies are in flight together.
     const sends = Array.from({ length: chats }, (_, i) => async () => {
-      const u = textUpdate(100_000 + i, chatId(i), questions[i % questions.length]!);
+      const u = textUpdate(100_000 + i, questions[i % questions.length]!, chatId(i));
       const [first, second] = i % 2 ? [workers[1]!, workers[0]!] : [workers[0]!, workers[1]!];
       return Promise.all([postUpdate(first, u), postUpdate(second, u)]);
     });
@@ -266,7 +251,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     // First question to both workers (either may answer), the follow-up to one worker, alternating.
     await pool(
       Array.from({ length: chats }, (_, i) => () => {
-        const u = textUpdate(200_000 + i, chatId(i), 'làm giấy khai sinh cho con cần giấy tờ gì');
+        const u = textUpdate(200_000 + i, 'làm giấy khai sinh cho con cần giấy tờ gì', chatId(i));
         return Promise.all(workers.map((w) => postUpdate(w, u)));
       }),
       8,
@@ -275,7 +260,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     await sleep(300);
     const firstCounts = Array.from({ length: chats }, (_, i) => messagesTo(chatId(i)).length);
     const statuses = await pool(
-      Array.from({ length: chats }, (_, i) => () => postUpdate(workers[i % 2]!, textUpdate(300_000 + i, chatId(i), 'còn lệ phí thì sao?'))),
+      Array.from({ length: chats }, (_, i) => () => postUpdate(workers[i % 2]!, textUpdate(300_000 + i, 'còn lệ phí thì sao?', chatId(i)))),
       8,
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
@@ -301,7 +286,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     // Telegram's default limit is 20 messages a minute per user: 24 messages, alternating between the workers.
     const id = 730_001;
     const statuses = [];
-    for (let i = 0; i < 24; i++) statuses.push(await postUpdate(workers[i % 2]!, textUpdate(500_000 + i, id, `xin chào ${i}`)));
+    for (let i = 0; i < 24; i++) statuses.push(await postUpdate(workers[i % 2]!, textUpdate(500_000 + i, `xin chào ${i}`, id)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     await until('21 replies', () => messagesTo(id).length >= 21, 20_000);
     await sleep(1500);
@@ -314,7 +299,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
 
   it('the poller in both workers sends one message per dossier status change', async () => {
     const chats = [720_001, 720_002, 720_003, 720_004, 720_005, 720_006];
-    const follow = chats.map((id, i) => textUpdate(400_000 + i, id, `/theodoi ${CODE}`));
+    const follow = chats.map((id, i) => textUpdate(400_000 + i, `/theodoi ${CODE}`, id));
     for (const u of follow) expect(await Promise.all(workers.map((w) => postUpdate(w, u)))).toEqual([200, 200]);
     await until('follow confirmations', () => chats.every((id) => messagesTo(id).some((t) => t.includes('Đã bật theo dõi'))), 20_000);
     const [subs] = await db.query<{ n: number }>(
