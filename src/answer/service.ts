@@ -76,18 +76,17 @@ export function baseName(name: string): string {
 
 interface Decision {
   outcome: Outcome;
-  code?: string;
   choices: Choice[];
 }
 
-export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(hits: SearchHit[], confident: boolean, confidence: number): Decision } {
+export function createAnswerService(deps: AnswerDeps): AnswerService {
   const th = { ...defaults, ...deps.thresholds };
   const now = deps.clock ?? (() => new Date());
 
   function decide(hits: SearchHit[], confident: boolean, confidence: number): Decision {
     const top = hits[0];
     if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
-    if (confident) return { outcome: 'answered', code: top.code, choices: [] };
+    if (confident) return { outcome: 'answered', choices: [] };
     const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, 4);
     if (close.length < 2) close.push(...hits.slice(close.length, 2));
     const choices = close.slice(0, 4).map((h, i) => ({
@@ -340,5 +339,5 @@ export function createAnswerService(deps: AnswerDeps): AnswerService & { decide(
     return result;
   }
 
-  return { handle, decide };
+  return { handle };
 }

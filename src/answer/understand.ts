@@ -61,11 +61,7 @@ const negative = /\b(sai roi|khong dung|ko dung|sai|khong phai|khong chinh xac|t
 const positiveFeedback = /(\b(dung roi|chinh xac|huu ich|rat tot|tot qua)\b|👍)/;
 const more = /^(xem them|them nua|chi tiet|day du|xem day du|xem het|tiep|tiep tuc)\b/;
 
-const levelPatterns: [RegExp, Understanding['level']][] = [
-  [/\bcap xa\b|\bphuong\b|\bxa\b/, 'xa'],
-  [/\bcap tinh\b|\bso\b|\btinh\b/, 'tinh'],
-  [/\btrung uong\b|\bbo\b/, 'trung_uong'],
-];
+const levelWords: Record<string, Understanding['level']> = { xa: 'xa', tinh: 'tinh', 'trung uong': 'trung_uong' };
 
 export function detectAspects(folded: string): Aspect[] {
   return aspects.filter((a) => aspectPatterns[a].test(folded));
@@ -95,8 +91,8 @@ export function understand(text: string, hasContext = false): Understanding {
   if (greeting.test(bare) && base.aspects.length === 0) return { ...base, kind: 'greeting' };
   if (help.test(bare)) return { ...base, kind: 'help' };
 
-  let level: Understanding['level'];
-  for (const [re, l] of levelPatterns) if (/\bcap (xa|tinh|trung uong)\b/.test(bare) && re.test(bare)) level = l;
+  const levelWord = /\bcap (xa|tinh|trung uong)\b/.exec(bare)?.[1];
+  const level = levelWord ? levelWords[levelWord] : undefined;
 
   // A short message starting like a follow-up, or one that is only aspect words, refers to the last procedure.
   const followStart = /^(con|the con|vay con|vay|the|con ve|the thi|neu|nop online|nop truc tuyen|co the nop|lam online)\b/.test(bare);
