@@ -9,6 +9,7 @@ import { isAppError } from './errors.js';
 import { registerAnswerCommands } from './answer/cli-commands.js';
 import { registerCatalogCommands } from './catalog/cli-commands.js';
 import { registerRetrievalCommands } from './retrieval/cli-commands.js';
+import { createEmbedder } from './runtime.js';
 
 export interface CliContext {
   config: Config;
@@ -95,7 +96,8 @@ Examples:
   // [cli:catalog] import, stats, show — added by the catalog work
   registerCatalogCommands(program, ctx);
   // [cli:retrieval] search, index — added by the retrieval work
-  registerRetrievalCommands(program, ctx);
+  // The same embedder choice as serve (runtime.createEmbedder), so `index` and `search` never re-embed with another id.
+  registerRetrievalCommands(program, ctx, { embedder: createEmbedder });
   // [cli:answer] ask, chat — added by the answer work
   registerAnswerCommands(program, ctx);
   // [cli:dossier] center-sim — added by the dossier work
