@@ -12,7 +12,7 @@ import { userMessageFor } from '../errors.js';
 import { citationOf, composeAnswer, levelText } from './compose.js';
 import type { SessionStore, ChatSession } from './session.js';
 import { understand, type Aspect, type Understanding } from './understand.js';
-import { foldText as foldVi } from '../text/normalize.js';
+import { levelFreeName } from '../catalog/repository.js';
 import { texts, type CentreInfo } from './texts.js';
 
 export interface CatalogPort {
@@ -38,6 +38,11 @@ export interface AnswerThresholds {
   clarifyMin: number;
   /** Candidates scoring at least this share of the top score are offered as choices. */
   closeRatio: number;
+  /**
+   * Between clarifyMin and the searcher's `confident`: at or above this confidence, a top hit with no other procedure
+   * within closeRatio of it is answered (there is nothing close to choose between); below it, the citizen chooses.
+   */
+  aloneMin: number;
 }
 
 export interface AnswerDeps {
@@ -60,19 +65,9 @@ export interface AnswerDeps {
 }
 
 const MAX_TEXT = 2000;
-// Bands from the retrieval's confidence calibration on the dev out-of-catalog questions: < 0.3 says it does not know.
-const defaults: AnswerThresholds = { clarifyMin: 0.3, closeRatio: 0.8 };
-
-/** Same procedure published at several levels: names equal once the level suffix is removed. */
-export function baseName(name: string): string {
-  return foldVi(name)
-    .replace(/\((thuc hien )?(tai )?cap [^)]*\)/g, '')
-    .replace(/\b(thuc hien )?tai cap (tinh|xa|huyen|trung uong)\b/g, '')
-    .replace(/^thu tuc\s+/, '')
-    .replace(/[^a-z0-9 ]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+// Bands from the retrieval's confidence calibration on the dev out-of-catalog questions: < 0.3 says it does not know;
+// 0.3–0.5 asks to choose unless, from 0.4, the top hit stands alone (no rival within closeRatio).
+const defaults: AnswerThresholds = { clarifyMin: 0.3, closeRatio: 0.8, aloneMin: 0.4 };
 
 interface Decision {
   outcome: Outcome;
@@ -88,6 +83,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
     if (confident) return { outcome: 'answered', choices: [] };
     const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, 4);
+    // Hits are already one per procedure (level twins collapsed): a lone close hit has no rival to choose against.
+    if (close.length === 1 && confidence >= th.aloneMin) return { outcome: 'answered', choices: [] };
     if (close.length < 2) close.push(...hits.slice(close.length, 2));
     const choices = close.slice(0, 4).map((h, i) => ({
       index: i + 1,
@@ -103,7 +100,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
    * the level the citizen asked for, else the top one, and name the others.
    */
   async function pickLevel(top: SearchHit, hits: SearchHit[], level?: Level): Promise<{ p: Procedure; other?: { code: string; levels: string } } | undefined> {
-    const codes = [top.code, ...(top.sameAs ?? []), ...hits.filter((h) => h.code !== top.code && baseName(h.name) === baseName(top.name)).map((h) => h.code)];
+    const codes = [top.code, ...(top.sameAs ?? []), ...hits.filter((h) => h.code !== top.code && levelFreeName(h.name) === levelFreeName(top.name)).map((h) => h.code)];
     const twins = (await Promise.all([...new Set(codes)].map((c) => deps.catalog.getProcedure(c)))).filter((p): p is Procedure => Boolean(p));
     const p = (level && twins.find((t) => t.levels.includes(level))) || twins[0];
     if (!p) return undefined;
@@ -144,7 +141,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     if (u.followUp && last) {
       if (level && !last.levels.includes(level)) {
         const found = await deps.searcher.search(last.name, { top: 8 });
-        const same = found.results.find((h) => h.code === last.code || h.sameAs?.includes(last.code) || baseName(h.name) === baseName(last.name));
+        const same = found.results.find((h) => h.code === last.code || h.sameAs?.includes(last.code) || levelFreeName(h.name) === levelFreeName(last.name));
         const picked = same ? await pickLevel(same, found.results, level) : undefined;
         const p = picked?.p.levels.includes(level) && picked.p.code !== last.code ? picked.p : undefined;
         if (p) {
@@ -155,7 +152,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       }
       // A short follow-up with aspect words: answer about the last procedure unless the message clearly names another.
       const found = await deps.searcher.search(text, { top: 8 });
-      const other = found.confident && found.results[0] && found.results[0].code !== last.code && baseName(found.results[0].name) !== baseName(last.name);
+      const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
       if (!other) {
         const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
         return { reply: await answerWith(last, aspectsNow, text, notes), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };

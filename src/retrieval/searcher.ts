@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.js';
 import type { Level } from '../catalog/schema.js';
 import { analyzeText, type TextAnalysis } from '../text/analyze.js';
-import { foldText } from '../text/normalize.js';
+import { levelFreeName } from '../catalog/repository.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { chunkKinds, type ChunkKind } from './chunks.js';
 import { documentLength, documentTerms, focusedQueryTerms } from './terms.js';
@@ -107,7 +107,7 @@ interface Index {
   /** Per procedure two unit rows: the name chunk's vector, then the normalised centroid of the other chunks. */
   procVectors: Float32Array;
   dims: number;
-  /** Procedures sharing a folded name (same procedure at several levels). */
+  /** Procedures sharing a name once the level qualifier is removed (same procedure at several levels). */
   sameName: Map<string, number[]>;
 }
 
@@ -168,13 +168,14 @@ async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
       procs.push({
         code: r.code,
         name: r.name,
-        folded: foldText(r.name).replace(/[^\p{L}\p{N} ]/gu, '').trim(),
+        folded: levelFreeName(r.name),
         field: r.field,
         levels: Array.isArray(r.levels) ? (r.levels as Level[]) : [],
         nameChunk: -1,
         firstChunk: i,
         chunkCount: 0,
-        nameBigrams: nameBigramsOf(r.name),
+        // Cover counts the words of the procedure, not its level qualifier ("thực hiện tại cấp tỉnh").
+        nameBigrams: nameBigramsOf(levelFreeName(r.name)),
       });
     }
     const kind = Math.max(0, chunkKinds.indexOf(r.kind as ChunkKind));
@@ -401,7 +402,9 @@ function confidenceOf(
   if (!first) return 0;
   const p = first[0];
   const cover = nameCover(ix.procs[p]!, qb);
-  const second = ranked[1]?.[0];
+  // The runner-up is the best other procedure: the top one's level twins are the same answer, not a rival.
+  const group = ix.procs[p]!.folded;
+  const second = ranked.find(([q]) => ix.procs[q]!.folded !== group)?.[0];
   const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
   const c = 0.6 * cover + 0.25 * Math.min(1, margin * 2) + 0.15 * Math.max(0, vec[p]!);
   return Math.round(Math.min(1, Math.max(0, c)) * 1000) / 1000;

@@ -48,5 +48,6 @@ describe.runIf(present)('answers to the dev questions over the national catalog'
     // A floor well under what `npm run eval` reports, so that the suite catches a collapse, not noise.
     expect((metrics.answeredRight + metrics.clarifyWithRight) / metrics.inCatalog).toBeGreaterThanOrEqual(0.7);
     expect(metrics.answeredWrong / metrics.inCatalog).toBeLessThanOrEqual(0.2);
+    expect(metrics.answeredRight / metrics.inCatalog).toBeGreaterThanOrEqual(0.55);
   });
 });

@@ -105,6 +105,24 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
     expect(picked.text).toContain('Thành phần hồ sơ');
   });
 
+  it('answers a middle-band hit that has no close rival, and asks when one is close', async () => {
+    const [a, b] = [all.find((p) => p.code === '9.000005')!, all.find((p) => p.code === '9.000006')!];
+    const hit = (p: typeof a, score: number) => ({ code: p.code, name: p.name, levels: p.levels, field: p.field, score });
+    const fixed = (scores: [number, number], confidence: number) => ({
+      search: async () => ({ results: [hit(a, scores[0]), hit(b, scores[1])], confident: false, confidence, ms: 0 }),
+    });
+    // No rival within closeRatio (0.8) of the top and confidence ≥ aloneMin (0.4): nothing to choose between.
+    const alone = await service(fixed([0.9, 0.6], 0.45)).handle(msg('câu hỏi'));
+    expect(alone.outcome).toBe('answered');
+    expect(alone.citations[0]?.code).toBe(a.code);
+    // The same lone hit with less confidence, and a close rival with the same confidence, both ask.
+    expect((await service(fixed([0.9, 0.6], 0.35)).handle(msg('câu hỏi', 'c2'))).outcome).toBe('clarify');
+    const close = await service(fixed([0.9, 0.8], 0.45)).handle(msg('câu hỏi', 'c3'));
+    expect(close.outcome).toBe('clarify');
+    expect(close.choices.map((c) => c.code)).toEqual([a.code, b.code]);
+    expect((await service(fixed([0.9, 0.6], 0.2)).handle(msg('câu hỏi', 'c4'))).outcome).toBe('unresolved');
+  });
+
   it('answers a choice button the same way as typing its number', async () => {
     const s = service();
     const r = await s.handle(msg('đăng ký cư trú thường trú tạm trú'));

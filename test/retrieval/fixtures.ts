@@ -52,6 +52,9 @@ export const fixtureProcedures: Procedure[] = [
   // The same procedure at two levels: one hit, both codes.
   make({ code: 'T.0007', name: 'Chứng thực bản sao từ bản chính', field: 'Chứng thực', levels: ['xa'] }),
   make({ code: 'T.0008', name: 'Chứng thực bản sao từ bản chính', field: 'Chứng thực', levels: ['tinh'] }),
+  // The portal's other way of publishing one procedure per level: the level in the name.
+  make({ code: 'T.0009', name: 'Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp tỉnh)', field: 'Xuất nhập cảnh', levels: ['tinh'] }),
+  make({ code: 'T.0010', name: 'Cấp hộ chiếu phổ thông ở trong nước (thực hiện tại cấp trung ương)', field: 'Xuất nhập cảnh', levels: ['trung_uong'] }),
 ];
 
 export function withChange(p: Procedure, patch: Partial<Procedure>): Procedure {

@@ -100,6 +100,13 @@ describe.each(dbBackends)('retrieval on $backend', ({ backend }) => {
       expect(hits[0]!.levels?.sort()).toEqual(['tinh', 'xa']);
     });
 
+    it('folds names that differ only by their level qualifier, and does not count the twin as a rival', async () => {
+      const r = await searcher.search('làm hộ chiếu phổ thông ở trong nước cần gì', { top: 5 });
+      expect([r.results[0]!.code, ...(r.results[0]!.sameAs ?? [])].sort()).toEqual(['T.0009', 'T.0010']);
+      expect(r.results.filter((h) => h.name.startsWith('Cấp hộ chiếu'))).toHaveLength(1);
+      expect(r.confident).toBe(true);
+    });
+
     it('is more confident about a clear question than about an unrelated one', async () => {
       const clear = await searcher.search('thủ tục đăng ký kết hôn');
       const unrelated = await searcher.search('giá vàng hôm nay bao nhiêu');
