@@ -4,6 +4,7 @@ import { createAnswerService, type DossierPort } from '../../src/answer/service.
 import { createSessionStore } from '../../src/answer/session.js';
 import type { InteractionRecord } from '../../src/analytics/types.js';
 import type { Incoming } from '../../src/channels/types.js';
+import type { Searcher } from '../../src/retrieval/types.js';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.js';
 import { all, fakeSearcher } from './fixtures.js';
 
@@ -29,7 +30,7 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
       return { text: 'Đã hủy theo dõi' };
     },
   };
-  const service = (searcher = fakeSearcher()) =>
+  const service = (searcher: Searcher = fakeSearcher()) =>
     createAnswerService({
       searcher,
       catalog: { getProcedure: async (code) => all.find((p) => p.code === code) },
