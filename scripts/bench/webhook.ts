@@ -271,6 +271,8 @@ export interface ProcessTargetOptions {
   databaseUrl?: string;
   /** Receives the server process's peak RSS (VmHWM) in MB, read just before it is stopped. */
   onPeakRss?: (mb: number) => void;
+  /** Receives the peak RSS of the helper process that created the embedded database at first start (its log line). */
+  onInitHelperRss?: (mb: number) => void;
 }
 
 /** VmHWM of a process: its peak resident set size, from /proc (Linux). */
@@ -312,6 +314,8 @@ export function processTarget(options: ProcessTargetOptions = {}): TargetFactory
       const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
       child.stdout.on('data', (d: Buffer) => {
         buf += d.toString('utf8');
+        const h = /"helperPeakRssMb":(\d+)/.exec(buf);
+        if (h) options.onInitHelperRss?.(Number(h[1]));
         const m = /"port":(\d+)[^\n]*"msg":"motcua listening"/.exec(buf);
         if (m) {
           clearTimeout(timer);

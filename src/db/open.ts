@@ -13,5 +13,11 @@ export async function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, 
       onError: (err) => logger?.warn({ err: err.message }, 'postgres pool error'),
     });
   }
-  return createPgliteDb({ dataDir: join(config.DATA_DIR, 'pglite') });
+  return createPgliteDb({
+    dataDir: join(config.DATA_DIR, 'pglite'),
+    onInit: ({ helper, ms, peakRssMb, reason }) =>
+      helper
+        ? logger?.info({ ms: Math.round(ms), helperPeakRssMb: peakRssMb && Math.round(peakRssMb) }, 'embedded database created (helper process)')
+        : logger?.warn({ reason }, 'embedded database created in the server process: the helper process failed'),
+  });
 }

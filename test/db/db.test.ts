@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, dbBackends, testDatabaseUrl, type TestDb } from '../helpers/db.js';
 import { toVectorLiteral } from '../../src/db/db.js';
 import { loadMigrations, migrate, splitSql } from '../../src/db/migrate.js';
+import { createPgliteDb } from '../../src/db/pglite.js';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 async function schemaOf(db: TestDb) {
   const columns = await db.query<{ t: string; c: string; type: string; nullable: string }>(
@@ -105,4 +109,38 @@ describe('splitSql', () => {
     const parts = splitSql(`-- c\nCREATE TABLE a (x int);\nDO $$ BEGIN\n PERFORM 1;\nEND $$;\nSELECT 1`);
     expect(parts).toEqual(['CREATE TABLE a (x int)', 'DO $$ BEGIN\n PERFORM 1;\nEND $$', 'SELECT 1']);
   });
+});
+
+describe('embedded database on disk', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'motcua-pgdisk-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('creates a new directory in a helper process, keeps data across opens, and creates nothing the second time', async () => {
+    const dir = join(root, 'a', 'pglite');
+    const inits: { helper: boolean; peakRssMb?: number }[] = [];
+    const first = await createPgliteDb({ dataDir: dir, onInit: (x) => inits.push(x) });
+    expect(inits).toHaveLength(1);
+    expect(inits[0]!.helper).toBe(true);
+    expect(process.platform !== 'linux' || (inits[0]!.peakRssMb ?? 0) > 0).toBe(true);
+    await first.exec('CREATE TABLE kept (v text); INSERT INTO kept VALUES ($$là$$)');
+    await first.close();
+    // No temp directory is left beside it.
+    expect(readdirSync(join(root, 'a'))).toEqual(['pglite']);
+    const again = await createPgliteDb({ dataDir: dir, onInit: (x) => inits.push(x) });
+    expect(await again.query('SELECT v FROM kept')).toEqual([{ v: 'là' }]);
+    expect(await again.query(`SELECT extname FROM pg_extension WHERE extname = 'vector'`)).toHaveLength(1);
+    await again.close();
+    expect(inits).toHaveLength(1);
+  }, 120_000);
+
+  it('still creates it in this process when asked to', async () => {
+    const inits: unknown[] = [];
+    const db = await createPgliteDb({ dataDir: join(root, 'b'), initInHelper: false, onInit: (x) => inits.push(x) });
+    expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await db.close();
+    expect(inits).toEqual([]);
+  }, 120_000);
 });
