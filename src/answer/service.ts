@@ -138,6 +138,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     const last = u.followUp ? await procedureOrUndefined(session?.lastCode) : undefined;
     const asked = u.aspects.length ? u.aspects : [];
 
+    let asFresh: Awaited<ReturnType<Searcher['search']>> | undefined;
     if (u.followUp && last) {
       if (level && !last.levels.includes(level)) {
         const found = await deps.searcher.search(last.name, { top: 8 });
@@ -151,7 +152,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         return { reply: reply('answered', texts.noOtherLevel(levelText(last)), { citations: [citationOf(last)] }), candidates: [], session: { lastCode: last.code } };
       }
       // A short follow-up with aspect words: answer about the last procedure unless the message clearly names another.
-      const found = await deps.searcher.search(text, { top: 8 });
+      const found = (asFresh = await deps.searcher.search(text, { top: 8 }));
       const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
       if (!other) {
         const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
@@ -159,7 +160,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       }
     }
 
-    const found = await deps.searcher.search(text, { top: 8 });
+    // The follow-up check above may already have searched the same text.
+    const found = asFresh ?? (await deps.searcher.search(text, { top: 8 }));
     const d = decide(found.results, found.confident, found.confidence);
     if (d.outcome === 'answered' && found.results[0]) {
       const picked = await pickLevel(found.results[0], found.results, level);

@@ -18,11 +18,58 @@ export interface SessionStore {
   set(chatKey: string, session: Omit<ChatSession, 'updatedAt'>, now: Date): Promise<void>;
 }
 
+export interface SessionStoreOptions {
+  timeoutMinutes: number;
+  /**
+   * Keep the sessions of up to this many recent chats in memory, written through to the database. Only correct when
+   * this process is the database's sole writer: the embedded PGlite (one process per data directory). With
+   * PostgreSQL and several workers every read goes to the database. Default: on for PGlite, off otherwise.
+   */
+  cacheSize?: number;
+}
+
 /** Sessions in the database, so several workers share them and they survive restarts. */
-export function createSessionStore(db: Db, options: { timeoutMinutes: number }): SessionStore {
+export function createSessionStore(db: Db, options: SessionStoreOptions): SessionStore {
   const ttlMs = options.timeoutMinutes * 60_000;
+  const stored = createStoredSessions(db);
+  const size = options.cacheSize ?? (db.kind === 'pglite' ? 5000 : 0);
+  if (size <= 0) {
+    return {
+      async get(chatKey, now) {
+        const s = await stored.get(chatKey);
+        return s && now.getTime() - s.updatedAt.getTime() <= ttlMs ? s : undefined;
+      },
+      set: stored.set,
+    };
+  }
+  // null: known to have no session. Entries are replaced, never mutated, so handing them out is safe.
+  const recent = new Map<string, ChatSession | null>();
+  const remember = (chatKey: string, s: ChatSession | null) => {
+    recent.delete(chatKey);
+    recent.set(chatKey, s);
+    if (recent.size > size) recent.delete(recent.keys().next().value!);
+  };
   return {
     async get(chatKey, now) {
+      let s = recent.get(chatKey);
+      if (s === undefined) {
+        s = (await stored.get(chatKey)) ?? null;
+        remember(chatKey, s);
+      }
+      return s && now.getTime() - s.updatedAt.getTime() <= ttlMs ? s : undefined;
+    },
+    async set(chatKey, session, now) {
+      // A failed write leaves the cache as the database is: forget the chat so the next read goes there.
+      recent.delete(chatKey);
+      await stored.set(chatKey, session, now);
+      remember(chatKey, { ...session, lastAspects: [...session.lastAspects], lastChoices: [...session.lastChoices], updatedAt: now });
+    },
+  };
+}
+
+function createStoredSessions(db: Db) {
+  return {
+    async get(chatKey: string): Promise<ChatSession | undefined> {
       const [row] = await db.query<{
         last_code: string | null;
         last_aspects: Aspect[];
@@ -33,7 +80,6 @@ export function createSessionStore(db: Db, options: { timeoutMinutes: number }):
       }>('SELECT * FROM chat_sessions WHERE chat_key = $1', [chatKey]);
       if (!row) return undefined;
       const updatedAt = new Date(row.updated_at);
-      if (now.getTime() - updatedAt.getTime() > ttlMs) return undefined;
       return {
         lastCode: row.last_code ?? undefined,
         lastAspects: row.last_aspects ?? [],
@@ -43,7 +89,7 @@ export function createSessionStore(db: Db, options: { timeoutMinutes: number }):
         updatedAt,
       };
     },
-    async set(chatKey, s, now) {
+    async set(chatKey: string, s: Omit<ChatSession, 'updatedAt'>, now: Date): Promise<void> {
       await db.query(
         `INSERT INTO chat_sessions (chat_key, last_code, last_aspects, last_choices, last_question, last_outcome, updated_at)
          VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7)

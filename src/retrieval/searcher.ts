@@ -109,6 +109,8 @@ interface Index {
   dims: number;
   /** Procedures sharing a name once the level qualifier is removed (same procedure at several levels). */
   sameName: Map<string, number[]>;
+  /** Per chunk, BM25's length normalisation k1 · (1 − b + b · len / avgLen), computed once per load. */
+  norm: Float64Array;
 }
 
 interface ChunkRow {
@@ -219,7 +221,12 @@ async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
     if (list) list.push(i);
     else sameName.set(p.folded, [i]);
   });
-  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors, dims, sameName };
+  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors, dims, sameName, norm: new Float64Array(n) };
+}
+
+function withNorm(ix: Index, P: RankingParams): Index {
+  for (let c = 0; c < ix.norm.length; c++) ix.norm[c] = P.k1 * (1 - P.b + (P.b * ix.chunkLen[c]!) / ix.avgLen[ix.chunkKind[c]!]!);
+  return ix;
 }
 
 function topIndices(scores: Float64Array, k: number, allowed?: Uint8Array): number[] {
@@ -236,7 +243,8 @@ function topIndices(scores: Float64Array, k: number, allowed?: Uint8Array): numb
 export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
   const P: RankingParams = { ...defaultRankingParams, ...deps.params };
   let index: Promise<Index> | undefined;
-  const getIndex = () => (index ??= loadIndex(deps.db, deps.embedder));
+  const load = () => loadIndex(deps.db, deps.embedder).then((ix) => withNorm(ix, P));
+  const getIndex = () => (index ??= load());
 
   async function run(question: string, options: SearchOptions = {}): Promise<ExplainedSearchResult> {
     const t0 = performance.now();
@@ -257,7 +265,8 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     const nChunks = ix.chunkProc.length;
     const chunkScore = new Float64Array(nChunks);
     const N = nChunks;
-    for (const { term, weight } of focusedQueryTerms(question, deps.lexicon, P.storyWeight)) {
+    const norm = ix.norm;
+    for (const { term, weight } of focusedQueryTerms(question, deps.lexicon, P.storyWeight, analysis)) {
       const p = ix.postings.get(term);
       // Terms in more than half of all chunks say nothing and cost the most time.
       if (!p || p.ids.length > N * P.maxDf) continue;
@@ -266,8 +275,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       for (let j = 0; j < p.ids.length; j++) {
         const c = p.ids[j]!;
         const tf = p.tfs[j]!;
-        const norm = 1 - P.b + (P.b * ix.chunkLen[c]!) / ix.avgLen[ix.chunkKind[c]!]!;
-        chunkScore[c]! += (wi * (tf * (P.k1 + 1))) / (tf + P.k1 * norm);
+        chunkScore[c]! += (wi * (tf * (P.k1 + 1))) / (tf + norm[c]!);
       }
     }
     const nameS = new Float64Array(nProcs);
@@ -378,7 +386,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     searchExplained: run,
     async refresh() {
       const t0 = performance.now();
-      index = loadIndex(deps.db, deps.embedder);
+      index = load();
       const ix = await index;
       // One throw-away query compiles the hot loops, so the first real question is not the slow one.
       await run('thủ tục đăng ký cấp giấy phép', { top: 1 });
@@ -412,10 +420,22 @@ function confidenceOf(
 
 const noLexicon = { entries: [], byFirst: new Map() };
 
+// Expansion phrases come from the lexicon, a few hundred at most: their bigrams are computed once.
+const phraseBigrams = new Map<string, string[]>();
+
 /** The question's folded bigrams, with those of its lexicon expansions. */
 function queryBigrams(a: TextAnalysis): Set<string> {
   const qb = new Set(a.bigrams);
-  for (const x of a.expansions) for (const ph of x.to) for (const b of analyzeText(ph, noLexicon).bigrams) qb.add(b);
+  for (const x of a.expansions) {
+    for (const ph of x.to) {
+      let bs = phraseBigrams.get(ph);
+      if (!bs) {
+        bs = analyzeText(ph, noLexicon).bigrams;
+        if (phraseBigrams.size < 10_000) phraseBigrams.set(ph, bs);
+      }
+      for (const b of bs) qb.add(b);
+    }
+  }
   return qb;
 }
 

@@ -77,14 +77,17 @@ const ASKING = /\?|\b(khong|gi|nao|the nao|ra sao|bao lau|bao nhieu|o dau|duoc k
  * Splits a message into sentences and weighs the ones that ask something above the story around them: citizens'
  * stories mention procedures they are not asking about. With one sentence (or none asking) every term counts fully.
  */
-export function focusedQueryTerms(text: string, lexicon: Lexicon | undefined, storyWeight: number): WeightedTerm[] {
+export function focusedQueryTerms(text: string, lexicon: Lexicon | undefined, storyWeight: number, whole?: TextAnalysis): WeightedTerm[] {
   const parts = text.split(/(?<=[.?!;\n])\s+/u).filter((x) => x.trim());
-  const asks = parts.map((p) => ASKING.test(analyzeText(p, lexicon).folded));
-  if (parts.length < 2 || !asks.some(Boolean) || storyWeight >= 1) return queryTerms(analyzeText(text, lexicon));
+  const all = () => queryTerms(whole ?? analyzeText(text, lexicon));
+  if (parts.length < 2 || storyWeight >= 1) return all();
+  const analyses = parts.map((p) => analyzeText(p, lexicon));
+  const asks = analyses.map((a) => ASKING.test(a.folded));
+  if (!asks.some(Boolean)) return all();
   const out = new Map<string, number>();
-  parts.forEach((p, i) => {
+  analyses.forEach((a, i) => {
     const scale = asks[i] ? 1 : storyWeight;
-    for (const { term, weight } of queryTerms(analyzeText(p, lexicon))) {
+    for (const { term, weight } of queryTerms(a)) {
       const prev = out.get(term);
       out.set(term, prev === undefined ? weight * scale : Math.max(prev, weight * scale) + 0.3 * Math.min(prev, weight * scale));
     }
