@@ -7,7 +7,7 @@ import { loadQuestions } from '../src/retrieval/eval.js';
 import { row, skipped, formatTable, type BenchRow } from './bench/rows.js';
 import { bareNodeRssMb, maxRssMb, pgliteOpenRssMb, startRssSampler } from './bench/memory.js';
 import { buildEmbeddedCatalog, importCatalog, measureLatency, parseAllJson } from './bench/catalog.js';
-import { measureWebhookThroughput, pipelineTarget, processTarget, trivialTarget, type WebhookLoadOptions, type WebhookLoadResult } from './bench/webhook.js';
+import { measureWebhookThroughput, pipelineTarget, processTarget, trivialTarget, workersTarget, type WebhookLoadOptions, type WebhookLoadResult } from './bench/webhook.js';
 import { createBenchDatabase } from './bench/postgres.js';
 import { runBenchRetrieval } from './bench/retrieval-at-scale.js';
 
@@ -180,6 +180,39 @@ if (!databaseUrl) {
       );
     } finally {
       await pgdb.drop();
+    }
+  }
+
+  // Scale-out on this machine: `npm start` processes on one PostgreSQL database with the shipped catalog, one worker
+  // and then two behind a round-robin sender (fresh update and chat ids for the second load on the same database).
+  const wdb = await createBenchDatabase(databaseUrl, 'workers');
+  if ('skipped' in wdb) rows.push(skipped('webhook', 'answered updates/s, workers on PostgreSQL', `skipped: ${wdb.skipped}`));
+  else {
+    try {
+      await wdb.db.close();
+      log(`webhook on 1 and 2 \`npm start\` workers on PostgreSQL (shipped catalog): ${loadLabel}`);
+      const one = await measureWebhookThroughput(processTarget({ databaseUrl: wdb.url }), load);
+      const two = await measureWebhookThroughput(workersTarget(2, wdb.url), {
+        ...load,
+        firstUpdateId: 10_000_000,
+        firstChatId: 800_000,
+      });
+      for (const [k, r] of [[1, one], [2, two]] as const) {
+        rows.push(
+          row({
+            section: 'webhook',
+            metric: `answered updates/s, ${k} \`npm start\` worker${k > 1 ? 's (round-robin)' : ''} on PostgreSQL, shipped catalog`,
+            value: r.perSecond,
+            unit: '/s',
+            baseline,
+            target: `≥ ${THROUGHPUT_TARGET}`,
+            met: r.perSecond >= THROUGHPUT_TARGET && r.answered === r.updates,
+            note: webhookNote(r),
+          }),
+        );
+      }
+    } finally {
+      await wdb.drop();
     }
   }
 }

@@ -22,8 +22,8 @@ async function admin<T>(serverUrl: string, fn: (c: pg.Client) => Promise<T>): Pr
 }
 
 /** null (with the reason) when the server is unreachable or has no vector extension. */
-export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase | { skipped: string }> {
-  const name = `motcua_bench_${process.pid}`;
+export async function createBenchDatabase(serverUrl: string, suffix = ''): Promise<BenchDatabase | { skipped: string }> {
+  const name = `motcua_bench_${process.pid}${suffix ? `_${suffix}` : ''}`;
   try {
     const hasVector = await admin(serverUrl, async (c) => {
       const ext = await c.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);

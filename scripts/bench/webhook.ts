@@ -24,6 +24,8 @@ export const BENCH_WEBHOOK_SECRET = 'bench-secret_123';
 /** Something that accepts webhook POSTs and answers through the Bot API at `apiRoot`. */
 export interface WebhookTarget {
   url: string;
+  /** Several workers behind one address in production: POSTs go to these in turn (round-robin) when given. */
+  urls?: string[];
   secret: string;
   /** Resolves when every accepted update has been answered; then releases the target's resources. */
   drain(): Promise<void>;
@@ -40,6 +42,9 @@ export interface WebhookLoadOptions {
   texts: string[];
   /** A 503 (queue full) is retried like Telegram would, at most this many times per update. */
   maxRetries?: number;
+  /** First update_id and chat id (default 1 and 700000): a second load on the same database needs fresh ones. */
+  firstUpdateId?: number;
+  firstChatId?: number;
 }
 
 export interface WebhookLoadResult {
@@ -63,9 +68,9 @@ export interface WebhookLoadResult {
 
 const FIRST_CHAT = 700_000;
 
-export function buildUpdates(n: number, chats: number, texts: string[], firstUpdateId = 1): { chatId: number; body: string }[] {
+export function buildUpdates(n: number, chats: number, texts: string[], firstUpdateId = 1, firstChatId = FIRST_CHAT): { chatId: number; body: string }[] {
   return Array.from({ length: n }, (_, i) => {
-    const chatId = FIRST_CHAT + (i % chats);
+    const chatId = firstChatId + (i % chats);
     const update = {
       update_id: firstUpdateId + i,
       message: {
@@ -108,16 +113,17 @@ function post(agent: Agent, url: URL, secret: string, body: string): Promise<num
 
 /** POSTs every body with at most `concurrency` in flight; 503 is retried after a short pause. */
 async function sendAll(target: WebhookTarget, bodies: string[], concurrency: number, maxRetries: number) {
-  const url = new URL(target.url);
+  const urls = (target.urls?.length ? target.urls : [target.url]).map((u) => new URL(u));
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
+  let turn = 0;
   let refused = 0;
   let retries = 0;
   const worker = async () => {
     while (next < bodies.length) {
       const body = bodies[next++]!;
       for (let attempt = 0; ; attempt++) {
-        const status = await post(agent, url, target.secret, body);
+        const status = await post(agent, urls[turn++ % urls.length]!, target.secret, body);
         if (status === 200) break;
         if (status !== 503 || attempt >= maxRetries) {
           refused++;
@@ -142,7 +148,7 @@ export async function measureWebhookThroughput(startTarget: TargetFactory, optio
   const api = await startBenchBotApi({ isNotice: (t) => failureTexts.has(t) });
   try {
     const target = await startTarget(api.apiRoot);
-    const updates = buildUpdates(options.updates, options.chats, options.texts);
+    const updates = buildUpdates(options.updates, options.chats, options.texts, options.firstUpdateId, options.firstChatId);
     const expected = new Map<string, number>();
     for (const u of updates) expected.set(String(u.chatId), (expected.get(String(u.chatId)) ?? 0) + 1);
     const t0 = performance.now();
@@ -338,6 +344,31 @@ export function processTarget(options: ProcessTargetOptions = {}): TargetFactory
         child.kill('SIGTERM');
         await exited;
         rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  };
+}
+
+/**
+ * `count` server processes (processTarget) on one PostgreSQL database, as several workers behind a load balancer: the
+ * load goes to them in turn. They share dedupe, sessions and rate limits through the database.
+ */
+export function workersTarget(count: number, databaseUrl: string, options: { onPeakRss?: (mb: number) => void } = {}): TargetFactory {
+  return async (apiRoot) => {
+    const targets: WebhookTarget[] = [];
+    try {
+      // One after the other: the first migrates and seeds (under advisory locks either way), the next only load.
+      for (let i = 0; i < count; i++) targets.push(await processTarget({ databaseUrl, onPeakRss: options.onPeakRss })(apiRoot));
+    } catch (err) {
+      await Promise.all(targets.map((t) => t.drain()));
+      throw err;
+    }
+    return {
+      url: targets[0]!.url,
+      urls: targets.map((t) => t.url),
+      secret: BENCH_WEBHOOK_SECRET,
+      async drain() {
+        await Promise.all(targets.map((t) => t.drain()));
       },
     };
   };

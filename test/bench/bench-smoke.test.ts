@@ -20,4 +20,22 @@ describe('webhook throughput load (tiny)', () => {
     expect(r.sendMessage).toBe(20);
     expect(r.perChat.every((c) => c.received === c.expected)).toBe(true);
   });
+
+  it('sends to several targets in turn when a target lists urls (workers behind a balancer)', async () => {
+    const r = await measureWebhookThroughput(async (apiRoot) => {
+      const a = await trivialTarget()(apiRoot);
+      const b = await trivialTarget()(apiRoot);
+      // `url` is an address nobody listens on: reached only if the sender ignored `urls`.
+      return {
+        url: 'http://127.0.0.1:9/refused',
+        urls: [a.url, b.url],
+        secret: a.secret,
+        drain: async () => {
+          await Promise.all([a.drain(), b.drain()]);
+        },
+      };
+    }, { updates: 20, chats: 5, concurrency: 4, texts });
+    expect(r.refused).toBe(0);
+    expect(r.sendMessage).toBe(20);
+  });
 });
