@@ -105,7 +105,7 @@ interface Index {
   avgLen: Float32Array;
   postings: Map<string, { ids: Int32Array; tfs: Float32Array }>;
   /** Per procedure two unit rows: the name chunk's vector, then the normalised centroid of the other chunks. */
-  procVectors: Float32Array;
+  procVectors: Float64Array;
   dims: number;
   /** Procedures sharing a name once the level qualifier is removed (same procedure at several levels). */
   sameName: Map<string, number[]>;
@@ -221,7 +221,8 @@ async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
     if (list) list.push(i);
     else sameName.set(p.folded, [i]);
   });
-  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors, dims, sameName, norm: new Float64Array(n) };
+  // Built in float32 (as stored), scanned as float64: the same values, without a conversion per multiply.
+  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors: Float64Array.from(procVectors), dims, sameName, norm: new Float64Array(n) };
 }
 
 function withNorm(ix: Index, P: RankingParams): Index {
@@ -229,11 +230,28 @@ function withNorm(ix: Index, P: RankingParams): Index {
   return ix;
 }
 
-function topIndices(scores: Float64Array, k: number, allowed?: Uint8Array): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (scores[i]! > 0 && (!allowed || allowed[i])) idx.push(i);
-  idx.sort((a, b) => scores[b]! - scores[a]!);
-  return idx.slice(0, k);
+/**
+ * The k best positive scores, best first, ties in index order (what a stable sort of all of them would give), kept in
+ * a small sorted list instead of sorting thousands of procedures per query.
+ */
+export function topIndices(scores: Float64Array, k: number, allowed?: Uint8Array): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]!;
+    if (!(s > 0) || (allowed && !allowed[i])) continue;
+    if (top.length === k && s <= scores[top[k - 1]!]!) continue;
+    // After every kept index with a score ≥ s: equal scores stay in index order.
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (scores[top[mid]!]! >= s) lo = mid + 1;
+      else hi = mid;
+    }
+    top.splice(lo, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
 /**
@@ -307,13 +325,25 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       ].join(' ');
       const [qv] = await deps.embedder.embed([qText]);
       if (qv && qv.length === ix.dims) {
-        const q = Float32Array.from(qv);
+        const q = Float64Array.from(Float32Array.from(qv));
         const d = ix.dims;
         const V = ix.procVectors;
+        // The hottest loop at catalog scale (2 rows × procedures × dims): four accumulators let the CPU overlap them.
+        const d4 = d - (d % 4);
         for (let r = 0; r < 2 * nProcs; r++) {
-          let dot = 0;
+          let a0 = 0;
+          let a1 = 0;
+          let a2 = 0;
+          let a3 = 0;
           const o = r * d;
-          for (let k = 0; k < d; k++) dot += q[k]! * V[o + k]!;
+          for (let k = 0; k < d4; k += 4) {
+            a0 += q[k]! * V[o + k]!;
+            a1 += q[k + 1]! * V[o + k + 1]!;
+            a2 += q[k + 2]! * V[o + k + 2]!;
+            a3 += q[k + 3]! * V[o + k + 3]!;
+          }
+          for (let k = d4; k < d; k++) a0 += q[k]! * V[o + k]!;
+          const dot = a0 + a1 + a2 + a3;
           const p = r >> 1;
           if (dot > vec[p]!) vec[p] = dot;
         }
