@@ -85,7 +85,8 @@ export interface RefreshableSearcher extends Searcher {
 interface ProcEntry {
   code: string;
   name: string;
-  folded: string;
+  /** levelFreeName(name): equal for the same procedure published at several levels. */
+  twinKey: string;
   field: string;
   levels: Level[];
   nameChunk: number;
@@ -142,7 +143,7 @@ function nameBigramsOf(name: string): string[] {
   return t.bigrams;
 }
 
-async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
+async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1' | 'b'>): Promise<Index> {
   const rows = await db.query<ChunkRow>(
     `SELECT c.code, c.kind, c.name, c.body, c.embedding::text AS embedding, p.field,
             p.data->'levels' AS levels, p.data->'aliases' AS aliases
@@ -170,7 +171,7 @@ async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
       procs.push({
         code: r.code,
         name: r.name,
-        folded: levelFreeName(r.name),
+        twinKey: levelFreeName(r.name),
         field: r.field,
         levels: Array.isArray(r.levels) ? (r.levels as Level[]) : [],
         nameChunk: -1,
@@ -217,17 +218,14 @@ async function loadIndex(db: Db, embedder: Embedder): Promise<Index> {
   });
   const sameName = new Map<string, number[]>();
   procs.forEach((p, i) => {
-    const list = sameName.get(p.folded);
+    const list = sameName.get(p.twinKey);
     if (list) list.push(i);
-    else sameName.set(p.folded, [i]);
+    else sameName.set(p.twinKey, [i]);
   });
+  const norm = new Float64Array(n);
+  for (let c = 0; c < n; c++) norm[c] = P.k1 * (1 - P.b + (P.b * chunkLen[c]!) / avgLen[chunkKind[c]!]!);
   // Built in float32 (as stored), scanned as float64: the same values, without a conversion per multiply.
-  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors: Float64Array.from(procVectors), dims, sameName, norm: new Float64Array(n) };
-}
-
-function withNorm(ix: Index, P: RankingParams): Index {
-  for (let c = 0; c < ix.norm.length; c++) ix.norm[c] = P.k1 * (1 - P.b + (P.b * ix.chunkLen[c]!) / ix.avgLen[ix.chunkKind[c]!]!);
-  return ix;
+  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors: Float64Array.from(procVectors), dims, sameName, norm };
 }
 
 /**
@@ -261,7 +259,7 @@ export function topIndices(scores: Float64Array, k: number, allowed?: Uint8Array
 export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
   const P: RankingParams = { ...defaultRankingParams, ...deps.params };
   let index: Promise<Index> | undefined;
-  const load = () => loadIndex(deps.db, deps.embedder).then((ix) => withNorm(ix, P));
+  const load = () => loadIndex(deps.db, deps.embedder, P);
   const getIndex = () => (index ??= load());
 
   async function run(question: string, options: SearchOptions = {}): Promise<ExplainedSearchResult> {
@@ -379,7 +377,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       if (results.length >= top) break;
       if (taken.has(p)) continue;
       const e = ix.procs[p]!;
-      const twins = (ix.sameName.get(e.folded) ?? [p]).filter((i) => !allowed || allowed[i]);
+      const twins = (ix.sameName.get(e.twinKey) ?? [p]).filter((i) => !allowed || allowed[i]);
       for (const t of twins) taken.add(t);
       const levels = [...new Set(twins.flatMap((t) => ix.procs[t]!.levels))];
       const matched: string[] = [];
@@ -441,8 +439,8 @@ function confidenceOf(
   const p = first[0];
   const cover = nameCover(ix.procs[p]!, qb);
   // The runner-up is the best other procedure: the top one's level twins are the same answer, not a rival.
-  const group = ix.procs[p]!.folded;
-  const second = ranked.find(([q]) => ix.procs[q]!.folded !== group)?.[0];
+  const group = ix.procs[p]!.twinKey;
+  const second = ranked.find(([q]) => ix.procs[q]!.twinKey !== group)?.[0];
   const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
   const c = 0.6 * cover + 0.25 * Math.min(1, margin * 2) + 0.15 * Math.max(0, vec[p]!);
   return Math.round(Math.min(1, Math.max(0, c)) * 1000) / 1000;
