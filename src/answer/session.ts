@@ -33,18 +33,11 @@ export function createSessionStore(db: Db, options: SessionStoreOptions): Sessio
   const ttlMs = options.timeoutMinutes * 60_000;
   const stored = createStoredSessions(db);
   const size = options.cacheSize ?? (db.kind === 'pglite' ? 5000 : 0);
-  if (size <= 0) {
-    return {
-      async get(chatKey, now) {
-        const s = await stored.get(chatKey);
-        return s && now.getTime() - s.updatedAt.getTime() <= ttlMs ? s : undefined;
-      },
-      set: stored.set,
-    };
-  }
-  // null: known to have no session. Entries are replaced, never mutated, so handing them out is safe.
+  // null: known to have no session. Entries are replaced, never mutated, so handing them out is safe. With size 0
+  // nothing stays: every read goes to the database.
   const recent = new Map<string, ChatSession | null>();
   const remember = (chatKey: string, s: ChatSession | null) => {
+    if (size <= 0) return;
     recent.delete(chatKey);
     recent.set(chatKey, s);
     if (recent.size > size) recent.delete(recent.keys().next().value!);
