@@ -85,41 +85,31 @@ sampler.phase('webhook-baseline');
 log(`webhook baseline: ${loadLabel}`);
 const base = await measureWebhookThroughput(trivialTarget(), load);
 const baseline = { label: 'trivial handler: ack + 1 sendMessage echo', value: base.perSecond };
+/** One webhook row: answered updates/s against the trivial handler; met only when every update was answered. */
+const webhookRow = (metric: string, r: WebhookLoadResult) =>
+  row({
+    section: 'webhook',
+    metric,
+    value: r.perSecond,
+    unit: '/s',
+    baseline,
+    target: `≥ ${THROUGHPUT_TARGET}`,
+    met: r.perSecond >= THROUGHPUT_TARGET && r.answered === r.updates,
+    note: webhookNote(r),
+  });
 
 sampler.phase('webhook-embedded');
 log(`webhook on the embedded database: ${loadLabel}`);
 const embedded = await measureWebhookThroughput(pipelineTarget({ db: built.db }), load); // closes built.db when drained
 built.cleanup();
-rows.push(
-  row({
-    section: 'webhook',
-    metric: `answered updates/s, embedded, ${n}-record catalog (${loadLabel})`,
-    value: embedded.perSecond,
-    unit: '/s',
-    baseline,
-    target: `≥ ${THROUGHPUT_TARGET}`,
-    met: embedded.perSecond >= THROUGHPUT_TARGET && embedded.answered === embedded.updates,
-    note: webhookNote(embedded),
-  }),
-);
+rows.push(webhookRow(`answered updates/s, embedded, ${n}-record catalog (${loadLabel})`, embedded));
 
 // The same load on what `npm start` serves out of the box: the shipped knowledge/ catalog in a fresh embedded
 // database. Against the row above it shows what the size of the catalog (search) costs per update.
 sampler.phase('webhook-shipped');
 log(`webhook on the embedded database with the shipped knowledge/ catalog: ${loadLabel}`);
 const shipped = await measureWebhookThroughput(pipelineTarget(), load);
-rows.push(
-  row({
-    section: 'webhook',
-    metric: 'answered updates/s, embedded, shipped knowledge/ catalog (npm start)',
-    value: shipped.perSecond,
-    unit: '/s',
-    baseline,
-    target: `≥ ${THROUGHPUT_TARGET}`,
-    met: shipped.perSecond >= THROUGHPUT_TARGET && shipped.answered === shipped.updates,
-    note: webhookNote(shipped),
-  }),
-);
+rows.push(webhookRow('answered updates/s, embedded, shipped knowledge/ catalog (npm start)', shipped));
 
 // The server in its own process, as `npm start` runs it: the load generator and fake Bot API (Telegram, in
 // production) no longer share its thread. Its own peak RSS is read from /proc before it stops.
@@ -130,18 +120,7 @@ const separate = await measureWebhookThroughput(
   processTarget({ onPeakRss: (mb) => (serverPeakRss = mb), onInitHelperRss: (mb) => (initHelperRss = mb) }),
   load,
 );
-rows.push(
-  row({
-    section: 'webhook',
-    metric: 'answered updates/s, `npm start` in its own process (embedded, shipped catalog)',
-    value: separate.perSecond,
-    unit: '/s',
-    baseline,
-    target: `≥ ${THROUGHPUT_TARGET}`,
-    met: separate.perSecond >= THROUGHPUT_TARGET && separate.answered === separate.updates,
-    note: webhookNote(separate),
-  }),
-);
+rows.push(webhookRow('answered updates/s, `npm start` in its own process (embedded, shipped catalog)', separate));
 
 sampler.phase('webhook-postgres');
 if (!databaseUrl) {
@@ -166,18 +145,7 @@ if (!databaseUrl) {
       );
       log(`webhook on PostgreSQL: ${loadLabel}`);
       const onPg = await measureWebhookThroughput(pipelineTarget({ databaseUrl: pgdb.url }), load);
-      rows.push(
-        row({
-          section: 'webhook',
-          metric: `answered updates/s, PostgreSQL, ${n}-record catalog`,
-          value: onPg.perSecond,
-          unit: '/s',
-          baseline,
-          target: `≥ ${THROUGHPUT_TARGET}`,
-          met: onPg.perSecond >= THROUGHPUT_TARGET && onPg.answered === onPg.updates,
-          note: webhookNote(onPg),
-        }),
-      );
+      rows.push(webhookRow(`answered updates/s, PostgreSQL, ${n}-record catalog`, onPg));
     } finally {
       await pgdb.drop();
     }
@@ -197,20 +165,10 @@ if (!databaseUrl) {
         firstUpdateId: 10_000_000,
         firstChatId: 800_000,
       });
-      for (const [k, r] of [[1, one], [2, two]] as const) {
-        rows.push(
-          row({
-            section: 'webhook',
-            metric: `answered updates/s, ${k} \`npm start\` worker${k > 1 ? 's (round-robin)' : ''} on PostgreSQL, shipped catalog`,
-            value: r.perSecond,
-            unit: '/s',
-            baseline,
-            target: `≥ ${THROUGHPUT_TARGET}`,
-            met: r.perSecond >= THROUGHPUT_TARGET && r.answered === r.updates,
-            note: webhookNote(r),
-          }),
-        );
-      }
+      rows.push(
+        webhookRow('answered updates/s, 1 `npm start` worker on PostgreSQL, shipped catalog', one),
+        webhookRow('answered updates/s, 2 `npm start` workers (round-robin) on PostgreSQL, shipped catalog', two),
+      );
     } finally {
       await wdb.drop();
     }

@@ -353,12 +353,12 @@ export function processTarget(options: ProcessTargetOptions = {}): TargetFactory
  * `count` server processes (processTarget) on one PostgreSQL database, as several workers behind a load balancer: the
  * load goes to them in turn. They share dedupe, sessions and rate limits through the database.
  */
-export function workersTarget(count: number, databaseUrl: string, options: { onPeakRss?: (mb: number) => void } = {}): TargetFactory {
+export function workersTarget(count: number, databaseUrl: string): TargetFactory {
   return async (apiRoot) => {
     const targets: WebhookTarget[] = [];
     try {
       // One after the other: the first migrates and seeds (under advisory locks either way), the next only load.
-      for (let i = 0; i < count; i++) targets.push(await processTarget({ databaseUrl, onPeakRss: options.onPeakRss })(apiRoot));
+      for (let i = 0; i < count; i++) targets.push(await processTarget({ databaseUrl })(apiRoot));
     } catch (err) {
       await Promise.all(targets.map((t) => t.drain()));
       throw err;
