@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import type { Choice, Outcome } from '../channels/types.js';
 import type { Aspect } from './understand.js';
+import { batchesInFlight, groupCommit } from '../db/group-commit.js';
 
 export interface ChatSession {
   lastCode?: string;
@@ -60,36 +61,72 @@ export function createSessionStore(db: Db, options: SessionStoreOptions): Sessio
   };
 }
 
+type SessionRow = {
+  chat_key: string;
+  last_code: string | null;
+  last_aspects: Aspect[];
+  last_choices: Choice[];
+  last_question: string | null;
+  last_outcome: Outcome | null;
+  updated_at: Date;
+};
+
+interface SessionWrite {
+  chatKey: string;
+  session: Omit<ChatSession, 'updatedAt'>;
+  now: Date;
+}
+
+/**
+ * Reads and writes of concurrent chats share one statement each (group commit): a burst of messages from many chats
+ * costs a few multi-row statements instead of one round trip per message.
+ */
 function createStoredSessions(db: Db) {
-  return {
-    async get(chatKey: string): Promise<ChatSession | undefined> {
-      const [row] = await db.query<{
-        last_code: string | null;
-        last_aspects: Aspect[];
-        last_choices: Choice[];
-        last_question: string | null;
-        last_outcome: Outcome | null;
-        updated_at: Date;
-      }>('SELECT * FROM chat_sessions WHERE chat_key = $1', [chatKey]);
+  const parallel = batchesInFlight(db);
+  const read = groupCommit<string, ChatSession | undefined>(async (keys) => {
+    const rows = await db.query<SessionRow>('SELECT * FROM chat_sessions WHERE chat_key = ANY($1::text[])', [[...new Set(keys)]]);
+    const byKey = new Map(rows.map((r) => [r.chat_key, r]));
+    return keys.map((k) => {
+      const row = byKey.get(k);
       if (!row) return undefined;
-      const updatedAt = new Date(row.updated_at);
       return {
         lastCode: row.last_code ?? undefined,
         lastAspects: row.last_aspects ?? [],
         lastChoices: row.last_choices ?? [],
         lastQuestion: row.last_question ?? undefined,
         lastOutcome: row.last_outcome ?? undefined,
-        updatedAt,
+        updatedAt: new Date(row.updated_at),
       };
-    },
-    async set(chatKey: string, s: Omit<ChatSession, 'updatedAt'>, now: Date): Promise<void> {
-      await db.query(
-        `INSERT INTO chat_sessions (chat_key, last_code, last_aspects, last_choices, last_question, last_outcome, updated_at)
-         VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7)
-         ON CONFLICT (chat_key) DO UPDATE SET last_code = $2, last_aspects = $3::jsonb, last_choices = $4::jsonb,
-           last_question = $5, last_outcome = $6, updated_at = $7`,
-        [chatKey, s.lastCode ?? null, JSON.stringify(s.lastAspects), JSON.stringify(s.lastChoices), s.lastQuestion ?? null, s.lastOutcome ?? null, now],
-      );
-    },
+    });
+  }, { parallel });
+  const write = groupCommit<SessionWrite, void>(async (items) => {
+    // One row per chat (the last write wins, as it would have one statement later), in key order so that two workers'
+    // batches lock rows in the same order.
+    const last = new Map<string, SessionWrite>();
+    for (const it of items) last.set(it.chatKey, it);
+    const rows = [...last.values()].sort((a, b) => (a.chatKey < b.chatKey ? -1 : a.chatKey > b.chatKey ? 1 : 0));
+    await db.query(
+      `INSERT INTO chat_sessions (chat_key, last_code, last_aspects, last_choices, last_question, last_outcome, updated_at)
+       SELECT k, c, a::jsonb, ch::jsonb, q, o, t::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(k, c, a, ch, q, o, t, n)
+       ORDER BY n
+       ON CONFLICT (chat_key) DO UPDATE SET last_code = EXCLUDED.last_code, last_aspects = EXCLUDED.last_aspects,
+         last_choices = EXCLUDED.last_choices, last_question = EXCLUDED.last_question, last_outcome = EXCLUDED.last_outcome,
+         updated_at = EXCLUDED.updated_at`,
+      [
+        rows.map((r) => r.chatKey),
+        rows.map((r) => r.session.lastCode ?? null),
+        rows.map((r) => JSON.stringify(r.session.lastAspects)),
+        rows.map((r) => JSON.stringify(r.session.lastChoices)),
+        rows.map((r) => r.session.lastQuestion ?? null),
+        rows.map((r) => r.session.lastOutcome ?? null),
+        rows.map((r) => r.now.toISOString()),
+      ],
+    );
+    return items.map(() => undefined);
+  }, { parallel });
+  return {
+    get: (chatKey: string): Promise<ChatSession | undefined> => read(chatKey),
+    set: (chatKey: string, session: Omit<ChatSession, 'updatedAt'>, now: Date): Promise<void> => write({ chatKey, session, now }),
   };
 }

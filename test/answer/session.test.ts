@@ -42,6 +42,25 @@ describe.each(dbBackends)('chat sessions on $backend', ({ backend }) => {
     expect((await store.get('chat-b', t0))?.lastCode).toBe('B2');
   });
 
+  it('concurrent chats (written and read in shared statements) each keep exactly their own session', async () => {
+    const writer = createSessionStore(db, { timeoutMinutes: 30, cacheSize: 0 });
+    const tricky = ['"quoted" \\ back\\slash', "it's {braces}, [brackets]", 'NULL', '', 'phường Đông Kinh, TP. Lạng Sơn'];
+    const sessions = Array.from({ length: 25 }, (_, i) => ({
+      lastCode: i % 3 === 0 ? undefined : `1.00${i}`,
+      lastAspects: i % 2 ? (['fee', 'deadline'] as const).slice() : [],
+      lastChoices: [{ index: 1, code: `C${i}`, name: tricky[i % tricky.length]! }],
+      lastQuestion: i % 4 === 0 ? undefined : tricky[i % tricky.length],
+      lastOutcome: i % 5 === 0 ? undefined : ('clarify' as const),
+    }));
+    await Promise.all(sessions.map((x, i) => writer.set(`chat-many-${i}`, x, later(i))));
+    const reader = createSessionStore(db, { timeoutMinutes: 30, cacheSize: 0 });
+    const back = await Promise.all(sessions.map((_, i) => reader.get(`chat-many-${i}`, later(24))));
+    back.forEach((b, i) => expect(b).toEqual({ ...sessions[i], updatedAt: later(i) }));
+    // A chat written twice in one batch keeps the later write.
+    await Promise.all([writer.set('chat-twice', { ...session, lastCode: 'first' }, t0), writer.set('chat-twice', { ...session, lastCode: 'second' }, t0)]);
+    expect((await reader.get('chat-twice', t0))?.lastCode).toBe('second');
+  });
+
   it('a failed write does not leave a cached session the database does not have', async () => {
     const failing = { ...db, query: async () => Promise.reject(new Error('db down')) } as unknown as TestDb;
     const store = createSessionStore(failing, { timeoutMinutes: 30, cacheSize: 10 });

@@ -50,6 +50,50 @@ describe.each(dbBackends)('channel store on $backend', ({ backend }) => {
     expect(await s.admit('telegram', 'adm-4', undefined, limit)).toEqual({ fresh: true, allowed: true, firstRefusal: false });
   });
 
+  it('concurrent deliveries (one statement) get the verdicts they would get one by one', async () => {
+    const s = store();
+    const admits = await Promise.all([
+      s.admit('telegram', 'burst-1', 'user-d', limit),
+      s.admit('telegram', 'burst-2', 'user-e', limit),
+      s.admit('telegram', 'burst-3', 'user-d', limit),
+      s.admit('telegram', 'burst-1', 'user-d', limit), // a redelivery inside the same batch
+      s.admit('telegram', 'burst-4', 'user-d', limit),
+      s.admit('telegram', 'burst-5', undefined, limit),
+      s.admit('telegram', 'burst-6', 'user-d', limit),
+      s.admit('zalo', 'burst-1', 'user-d', limit), // another channel: its own delivery and its own count
+    ]);
+    expect(admits).toEqual([
+      { fresh: true, allowed: true, firstRefusal: false },
+      { fresh: true, allowed: true, firstRefusal: false },
+      { fresh: true, allowed: true, firstRefusal: false },
+      { fresh: false, allowed: true, firstRefusal: false },
+      { fresh: true, allowed: false, firstRefusal: true },
+      { fresh: true, allowed: true, firstRefusal: false },
+      { fresh: true, allowed: false, firstRefusal: false },
+      { fresh: true, allowed: true, firstRefusal: false },
+    ]);
+    // The stored counts continue from the batch: user-d has had 4 counted messages on telegram.
+    const [row] = await db.query<{ hits: number }>(`SELECT hits FROM channel_rate_limits WHERE channel = 'telegram' AND user_key = 'user-d'`);
+    expect(Number(row!.hits)).toBe(4);
+    expect(await s.admit('telegram', 'burst-3', 'user-d', limit)).toMatchObject({ fresh: false });
+  });
+
+  it('many concurrent deliveries of the same update: exactly one is fresh, and it is counted once', async () => {
+    const s = store();
+    const admits = await Promise.all(Array.from({ length: 30 }, () => s.admit('telegram', 'same-update', 'user-f', { limit: 100, windowMs: 60_000 })));
+    expect(admits.filter((a) => a.fresh)).toHaveLength(1);
+    const [row] = await db.query<{ hits: number }>(`SELECT hits FROM channel_rate_limits WHERE user_key = 'user-f'`);
+    expect(Number(row!.hits)).toBe(1);
+  });
+
+  it('two stores on one database (two workers) racing for the same deliveries: each is fresh exactly once', async () => {
+    const a = store();
+    const b = store();
+    const ids = Array.from({ length: 40 }, (_, i) => `race2-${i}`);
+    const results = await Promise.all(ids.flatMap((id, i) => [a.admit('telegram', id, `u${i % 5}`, limit), b.admit('telegram', id, `u${i % 5}`, limit)]));
+    for (let i = 0; i < ids.length; i++) expect([results[2 * i]!.fresh, results[2 * i + 1]!.fresh].filter(Boolean)).toHaveLength(1);
+  });
+
   it('prunes old deliveries only', async () => {
     const s = store();
     await s.claim('zalo', 'old');
