@@ -279,6 +279,8 @@ export interface ProcessTargetOptions {
   onPeakRss?: (mb: number) => void;
   /** Receives the peak RSS of the helper process that created the embedded database at first start (its log line). */
   onInitHelperRss?: (mb: number) => void;
+  /** Extra Node.js flags for the server process (profiling: `--cpu-prof --cpu-prof-dir=DIR`). */
+  execArgv?: string[];
 }
 
 /** VmHWM of a process: its peak resident set size, from /proc (Linux). */
@@ -300,7 +302,7 @@ function peakRssMb(pid: number): number | undefined {
 export function processTarget(options: ProcessTargetOptions = {}): TargetFactory {
   return async (apiRoot) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'motcua-bench-proc-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', 'src/main.ts'], {
       env: {
         PATH: process.env.PATH,
         PORT: '0',
@@ -318,17 +320,22 @@ export function processTarget(options: ProcessTargetOptions = {}): TargetFactory
     const port = await new Promise<number>((resolve, reject) => {
       let buf = '';
       const timer = setTimeout(() => reject(new Error('server did not start within 120 s')), 120_000);
-      child.stdout.on('data', (d: Buffer) => {
+      const onStartup = (d: Buffer) => {
         buf += d.toString('utf8');
         const h = /"helperPeakRssMb":(\d+)/.exec(buf);
         if (h) options.onInitHelperRss?.(Number(h[1]));
         const m = /"port":(\d+)[^\n]*"msg":"motcua listening"/.exec(buf);
         if (m) {
           clearTimeout(timer);
+          // From here on its log (a line per request) is read and dropped: parsing it would load this process, which
+          // shares the machine's two cores with the server.
+          child.stdout.off('data', onStartup);
+          child.stdout.resume();
+          buf = '';
           resolve(Number(m[1]));
         }
-        if (buf.length > 1_000_000) buf = buf.slice(-10_000);
-      });
+      };
+      child.stdout.on('data', onStartup);
       child.stderr.resume();
       void exited.then((code) => {
         clearTimeout(timer);
