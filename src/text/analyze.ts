@@ -94,11 +94,32 @@ export function removeFiller(sy: readonly Syllable[], accented: boolean): Syllab
   return out;
 }
 
+/** Recent analyses per lexicon: one message is analysed by the answer service (notes) and by the searcher. */
+const recentAnalyses = new WeakMap<Lexicon, Map<string, TextAnalysis>>();
+const RECENT_ANALYSES = 64;
+
 /**
  * Analyses one message. Promises: never throws (any input gives a result); `normalized`/`folded` are idempotent
- * normal forms; expansions and notes come only from the lexicon.
+ * normal forms; expansions and notes come only from the lexicon. The result is frozen: the same text analysed again
+ * soon with the same lexicon returns the same object.
  */
 export function analyzeText(text: unknown, lexicon: Lexicon = safeDefaultLexicon()): TextAnalysis {
+  if (typeof text !== 'string') return analyzeUncached(text, lexicon);
+  let recent = recentAnalyses.get(lexicon);
+  if (!recent) recentAnalyses.set(lexicon, (recent = new Map()));
+  const hit = recent.get(text);
+  if (hit) {
+    recent.delete(text);
+    recent.set(text, hit);
+    return hit;
+  }
+  const a = analyzeUncached(text, lexicon);
+  recent.set(text, a);
+  if (recent.size > RECENT_ANALYSES) recent.delete(recent.keys().next().value!);
+  return a;
+}
+
+function analyzeUncached(text: unknown, lexicon: Lexicon): TextAnalysis {
   const normalized = normalizeText(text);
   const folded = foldText(normalized);
   const accented = hasDiacritics(normalized);
@@ -116,10 +137,20 @@ export function analyzeText(text: unknown, lexicon: Lexicon = safeDefaultLexicon
   const notes: string[] = [];
   for (const m of matchLexicon(lexicon, all, accented)) {
     const entry = lexicon.entries[m.entry]!;
-    expansions.push({ from: all.slice(m.start, m.end).map((s) => s.text).join(' '), to: entry.means });
+    expansions.push(Object.freeze({ from: all.slice(m.start, m.end).map((s) => s.text).join(' '), to: entry.means }));
     if (entry.note && !notes.includes(entry.note)) notes.push(entry.note);
   }
-  return { normalized, folded, accented, syllables: content, tokens, bigrams: pairs, expansions, notes };
+  for (const s of content) Object.freeze(s);
+  return Object.freeze({
+    normalized,
+    folded,
+    accented,
+    syllables: Object.freeze(content),
+    tokens: Object.freeze(tokens),
+    bigrams: Object.freeze(pairs),
+    expansions: Object.freeze(expansions),
+    notes: Object.freeze(notes),
+  }) as TextAnalysis;
 }
 
 function safeDefaultLexicon(): Lexicon {

@@ -39,6 +39,22 @@ describe('analyzeText', () => {
   });
 });
 
+describe('analyzeText reuse', () => {
+  it('the same text with the same lexicon is analysed once: the frozen result is shared, not recomputed', () => {
+    const lexicon = parseLexicon('entries:\n  - terms: [sổ hộ khẩu]\n    means: [cư trú]\n    note: Sổ hộ khẩu không còn dùng.\n', 'test');
+    const q = 'sổ hộ khẩu mất thì làm sao';
+    const a = analyzeText(q, lexicon);
+    expect(analyzeText(q, lexicon)).toBe(a);
+    expect(Object.isFrozen(a) && Object.isFrozen(a.notes) && Object.isFrozen(a.syllables[0])).toBe(true);
+    expect(() => (a.notes as string[]).push('x')).toThrow(TypeError);
+    // Another lexicon is another analysis.
+    expect(analyzeText(q, { entries: [], byFirst: new Map() }).notes).toEqual([]);
+    expect(a.notes).toEqual(['Sổ hộ khẩu không còn dùng.']);
+    // Non-string input is analysed (never throws) but not kept.
+    expect(analyzeText(undefined, lexicon).tokens).toEqual([]);
+  });
+});
+
 describe('lexicon file', () => {
   it('the shipped lexicon is valid', () => {
     const lex = loadLexicon();
