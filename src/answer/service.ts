@@ -237,6 +237,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     const chatHash = hashId(`${incoming.channel}:${incoming.chatId}`);
     const chatKey = `${incoming.channel}:${chatHash}`;
     const text = (incoming.text ?? '').slice(0, MAX_TEXT);
+    // Redacted once: for the session's last question and for the analytics record.
+    let redactedText: string | undefined;
+    const redactedOnce = () => (redactedText ??= deps.redact(text));
     const log = deps.logger.child({ chat: chatHash, channel: incoming.channel });
     let result: Reply;
     let aspectsAsked: Aspect[] = [];
@@ -304,7 +307,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           result = r.reply;
           candidates = r.candidates;
           code = r.session.lastCode ?? (result.outcome === 'answered' ? result.citations[0]?.code : undefined);
-          next = { ...r.session, lastQuestion: deps.redact(text).slice(0, 500) };
+          next = { ...r.session, lastQuestion: redactedOnce().slice(0, 500) };
         }
       }
       if (next) {
@@ -326,7 +329,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       at,
       channel: incoming.channel,
       chatHash,
-      text: deps.redact(incoming.command ? `/${incoming.command.name} ${incoming.command.args}` : text).slice(0, 1000),
+      text: (incoming.command ? deps.redact(`/${incoming.command.name} ${incoming.command.args}`) : redactedOnce()).slice(0, 1000),
       aspects: aspectsAsked,
       outcome: result.outcome,
       code: code ?? result.citations[0]?.code,
