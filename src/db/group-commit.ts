@@ -18,9 +18,12 @@ export interface GroupCommitOptions {
   maxBatch?: number;
 }
 
-/** Batches in flight at once for a database: one on PGlite (serial), a few on a PostgreSQL pool. */
+/**
+ * Batches in flight at once for a database: one on PGlite (serial), two on a PostgreSQL pool (three stores × two
+ * stays below the pool's ten connections, leaving room for everything else).
+ */
 export function batchesInFlight(db: Queryable): number {
-  return (db as Partial<Db>).kind === 'postgres' ? 4 : 1;
+  return (db as Partial<Db>).kind === 'postgres' ? 2 : 1;
 }
 
 /**

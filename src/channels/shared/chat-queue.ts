@@ -1,7 +1,8 @@
 /**
  * In-process work queue keyed by chat: tasks of one chat run one after another (answers arrive in the order the
- * questions were asked), different chats run concurrently up to `concurrency` at once (so a burst does not exhaust
- * the database pool or the answer core). Bounded, so a flood is refused instead of eating memory.
+ * questions were asked), different chats run concurrently up to `concurrency` at once. The database statements of
+ * concurrent tasks are grouped (src/db/group-commit.ts), so more tasks at once means larger batches, not more
+ * connections. Bounded, so a flood is refused instead of eating memory.
  */
 export interface ChatQueue {
   /** Queues a task; false when the queue is full (the caller should refuse the delivery so it is retried later). */
@@ -14,7 +15,7 @@ export interface ChatQueue {
 export interface ChatQueueOptions {
   /** Tasks queued or running at once, across all chats. */
   maxPending?: number;
-  /** Tasks running at once across chats (default 16). */
+  /** Tasks running at once across chats (default 48). */
   concurrency?: number;
   onError?: (err: unknown, key: string) => void;
 }
@@ -24,7 +25,7 @@ export function createChatQueue(options: ChatQueueOptions = {}): ChatQueue {
   const tails = new Map<string, Promise<void>>();
   let pending = 0;
   let waiters: (() => void)[] = [];
-  const concurrency = Math.max(1, options.concurrency ?? 16);
+  const concurrency = Math.max(1, options.concurrency ?? 48);
   let running = 0;
   const slots: (() => void)[] = [];
   const acquire = () =>
