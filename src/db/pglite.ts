@@ -28,6 +28,15 @@ export interface PgliteDbOptions {
 
 const initScript = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
 
+/**
+ * PostgreSQL settings for the embedded database, on top of PGlite's own start parameters. shared_buffers 32MB instead
+ * of PostgreSQL's 128MB: the catalog is read once at start (into the in-memory index and the procedure cache) and the
+ * tables written per message are small, so the larger pool mostly kept pages that were read once — in WASM memory
+ * that is never given back. Measured under the webhook bench: server peak RSS ~530-570 → ~450-490 MB, same
+ * throughput; the first-start helper ~890 → ~790 MB.
+ */
+export const PGLITE_SETTINGS: readonly string[] = ['-c', 'shared_buffers=32MB'];
+
 /** True when dir is missing or empty: a new database would be created there. */
 function isNewDataDir(dir: string): boolean {
   return !existsSync(dir) || readdirSync(dir).length === 0;
@@ -40,7 +49,7 @@ function isNewDataDir(dir: string): boolean {
 function initInChild(dir: string): Promise<{ peakRssMb?: number }> {
   const tmp = join(dirname(dir), `.${basename(dir)}-init-${process.pid}-${Date.now()}`);
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [initScript, tmp], { timeout: 180_000, env: { PATH: process.env.PATH ?? '' } }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [initScript, tmp, ...PGLITE_SETTINGS], { timeout: 180_000, env: { PATH: process.env.PATH ?? '' } }, (err, stdout, stderr) => {
       if (err) {
         rmSync(tmp, { recursive: true, force: true });
         reject(new Error(`${err.message.split('\n')[0]}${stderr ? `: ${stderr.trim().slice(0, 300)}` : ''}`));
@@ -109,7 +118,11 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db 
       }
     }
     if (dir) mkdirSync(dir, { recursive: true });
-    const pg = await PGlite.create(dir ?? 'memory://', { extensions: { vector }, parsers });
+    const pg = await PGlite.create(dir ?? 'memory://', {
+      extensions: { vector },
+      parsers,
+      startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+    });
     await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
     return Object.assign(wrap(pg), { pglite: pg });
   } catch (cause) {

@@ -132,6 +132,8 @@ describe('embedded database on disk', () => {
     const again = await createPgliteDb({ dataDir: dir, onInit: (x) => inits.push(x) });
     expect(await again.query('SELECT v FROM kept')).toEqual([{ v: 'là' }]);
     expect(await again.query(`SELECT extname FROM pg_extension WHERE extname = 'vector'`)).toHaveLength(1);
+    // Opened with our settings (a smaller buffer pool than PostgreSQL's default 128MB).
+    expect(await again.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '32MB' }]);
     await again.close();
     expect(inits).toHaveLength(1);
   }, 120_000);
