@@ -58,26 +58,29 @@ export function createPgSearcher(deps: PgSearcherDeps): Searcher {
       for (const e of a.expansions) for (const ph of e.to) for (const b of analyzeText(ph, deps.lexicon).bigrams) grams.add(b.replace('_', ''));
       const frequent = await commonLexemes();
       const tsq = [...grams].filter((g) => /^[a-z0-9]+$/.test(g) && !frequent.has(g)).join(' | ');
-      const lexRows = tsq
-        ? await deps.db.query<{ code: string; r: number }>(
-            // Name chunks only (name, aliases, field): body chunks run to thousands of lexemes and ts_rank has to
-            // read each one; the vector channel covers the body.
-            `SELECT code, ts_rank(tsv, q) AS r
-               FROM chunks, to_tsquery('simple', $1) q
-              WHERE kind = 'name' AND tsv @@ q AND embedder = $2
-              ORDER BY r DESC LIMIT $3`,
-            [tsq, deps.embedder.id, k],
-          )
-        : [];
       const [qv] = await deps.embedder.embed([a.syllables.map((s) => s.text).join(' ')]);
-      const vecRows = qv
-        ? await deps.db.query<{ code: string; sim: number }>(
-            `SELECT code, 1 - (embedding::vector(${dims}) <=> $1::vector(${dims})) AS sim
-               FROM chunks WHERE embedder = ${idLiteral}
-              ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT $2`,
-            [toVectorLiteral(qv), k * 2],
-          )
-        : [];
+      // The two channels are independent: on a pool they run on two connections at once.
+      const [lexRows, vecRows] = await Promise.all([
+        tsq
+          ? deps.db.query<{ code: string; r: number }>(
+              // Name chunks only (name, aliases, field): body chunks run to thousands of lexemes and ts_rank has to
+              // read each one; the vector channel covers the body.
+              `SELECT code, ts_rank(tsv, q) AS r
+                 FROM chunks, to_tsquery('simple', $1) q
+                WHERE kind = 'name' AND tsv @@ q AND embedder = $2
+                ORDER BY r DESC LIMIT $3`,
+              [tsq, deps.embedder.id, k],
+            )
+          : Promise.resolve([]),
+        qv
+          ? deps.db.query<{ code: string; sim: number }>(
+              `SELECT code, 1 - (embedding::vector(${dims}) <=> $1::vector(${dims})) AS sim
+                 FROM chunks WHERE embedder = ${idLiteral}
+                ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT $2`,
+              [toVectorLiteral(qv), k * 2],
+            )
+          : Promise.resolve([]),
+      ]);
       const fused = new Map<string, number>();
       const lMax = lexRows[0]?.r || 1;
       for (const r of lexRows) fused.set(r.code, (fused.get(r.code) ?? 0) + r.r / lMax);
