@@ -2,6 +2,7 @@ import type { Db } from '../db/db.js';
 import type { Choice, Outcome } from '../channels/types.js';
 import type { Aspect } from './understand.js';
 import { batchesInFlight, groupCommit } from '../db/group-commit.js';
+import { Lru } from '../lru.js';
 
 export interface ChatSession {
   lastCode?: string;
@@ -36,19 +37,13 @@ export function createSessionStore(db: Db, options: SessionStoreOptions): Sessio
   const size = options.cacheSize ?? (db.kind === 'pglite' ? 5000 : 0);
   // null: known to have no session. Entries are replaced, never mutated, so handing them out is safe. With size 0
   // nothing stays: every read goes to the database.
-  const recent = new Map<string, ChatSession | null>();
-  const remember = (chatKey: string, s: ChatSession | null) => {
-    if (size <= 0) return;
-    recent.delete(chatKey);
-    recent.set(chatKey, s);
-    if (recent.size > size) recent.delete(recent.keys().next().value!);
-  };
+  const recent = new Lru<string, ChatSession | null>(size);
   return {
     async get(chatKey, now) {
       let s = recent.get(chatKey);
       if (s === undefined) {
         s = (await stored.get(chatKey)) ?? null;
-        remember(chatKey, s);
+        recent.set(chatKey, s);
       }
       return s && now.getTime() - s.updatedAt.getTime() <= ttlMs ? s : undefined;
     },
@@ -56,7 +51,7 @@ export function createSessionStore(db: Db, options: SessionStoreOptions): Sessio
       // A failed write leaves the cache as the database is: forget the chat so the next read goes there.
       recent.delete(chatKey);
       await stored.set(chatKey, session, now);
-      remember(chatKey, { ...session, lastAspects: [...session.lastAspects], lastChoices: [...session.lastChoices], updatedAt: now });
+      recent.set(chatKey, { ...session, lastAspects: [...session.lastAspects], lastChoices: [...session.lastChoices], updatedAt: now });
     },
   };
 }

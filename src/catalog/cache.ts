@@ -1,3 +1,4 @@
+import { Lru } from '../lru.js';
 import type { Procedure } from './schema.js';
 
 /**
@@ -6,20 +7,13 @@ import type { Procedure } from './schema.js';
  * the index and are restarted (README, Production), so `clear()` on refresh is enough.
  */
 export function createProcedureCache(load: (code: string) => Promise<Procedure | undefined>, size = 256) {
-  const entries = new Map<string, Procedure>();
+  const entries = new Lru<string, Procedure>(size);
   return {
     async get(code: string): Promise<Procedure | undefined> {
       const hit = entries.get(code);
-      if (hit) {
-        entries.delete(code);
-        entries.set(code, hit);
-        return hit;
-      }
+      if (hit) return hit;
       const p = await load(code);
-      if (p) {
-        entries.set(code, p);
-        if (entries.size > size) entries.delete(entries.keys().next().value!);
-      }
+      if (p) entries.set(code, p);
       return p;
     },
     clear() {

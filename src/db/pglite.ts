@@ -35,7 +35,7 @@ const initScript = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
  * that is never given back. Measured under the webhook bench: server peak RSS ~530-570 → ~450-490 MB, same
  * throughput; the first-start helper ~890 → ~790 MB.
  */
-export const PGLITE_SETTINGS: readonly string[] = ['-c', 'shared_buffers=32MB'];
+const PGLITE_SETTINGS: readonly string[] = ['-c', 'shared_buffers=32MB'];
 
 /** True when dir is missing or empty: a new database would be created there. */
 function isNewDataDir(dir: string): boolean {

@@ -1,5 +1,6 @@
 import { bigrams, foldText, hasDiacritics, normalizeText, syllables, type Syllable } from './normalize.js';
 import { defaultLexicon, matchLexicon, type Lexicon } from './lexicon.js';
+import { Lru } from '../lru.js';
 
 /**
  * Reads a citizen's message for retrieval: normalises it, drops chat filler ("cho tôi hỏi", "ạ", "luật sư ơi",
@@ -95,7 +96,7 @@ export function removeFiller(sy: readonly Syllable[], accented: boolean): Syllab
 }
 
 /** Recent analyses per lexicon: one message is analysed by the answer service (notes) and by the searcher. */
-const recentAnalyses = new WeakMap<Lexicon, Map<string, TextAnalysis>>();
+const recentAnalyses = new WeakMap<Lexicon, Lru<string, TextAnalysis>>();
 const RECENT_ANALYSES = 64;
 
 /**
@@ -106,16 +107,11 @@ const RECENT_ANALYSES = 64;
 export function analyzeText(text: unknown, lexicon: Lexicon = safeDefaultLexicon()): TextAnalysis {
   if (typeof text !== 'string') return analyzeUncached(text, lexicon);
   let recent = recentAnalyses.get(lexicon);
-  if (!recent) recentAnalyses.set(lexicon, (recent = new Map()));
+  if (!recent) recentAnalyses.set(lexicon, (recent = new Lru(RECENT_ANALYSES)));
   const hit = recent.get(text);
-  if (hit) {
-    recent.delete(text);
-    recent.set(text, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const a = analyzeUncached(text, lexicon);
   recent.set(text, a);
-  if (recent.size > RECENT_ANALYSES) recent.delete(recent.keys().next().value!);
   return a;
 }
 
