@@ -2,7 +2,7 @@
  * The channel-free core: understand → retrieve → decide → compose → cite. Every channel, the web chat and the CLI
  * call `handle`. It never throws for citizen input; failures become a polite `error` reply and a log line.
  */
-import { levelLabels, type Level, type Procedure } from '../catalog/schema.js';
+import type { Level, Procedure } from '../catalog/schema.js';
 import type { AnswerService, ChannelName, Choice, Incoming, Outcome, Reply } from '../channels/types.js';
 import type { InteractionRecorder } from '../analytics/types.js';
 import type { SearchHit, Searcher } from '../retrieval/types.js';
@@ -14,6 +14,9 @@ import type { SessionStore, ChatSession } from './session.js';
 import { understand, type Aspect, type Understanding } from './understand.js';
 import { levelFreeName } from '../catalog/repository.js';
 import { texts, type CentreInfo } from './texts.js';
+import { decide, defaultThresholds, type AnswerThresholds } from './decide.js';
+
+export type { AnswerThresholds } from './decide.js';
 
 export interface CatalogPort {
   getProcedure(code: string): Promise<Procedure | undefined>;
@@ -31,18 +34,6 @@ export interface DossierPort {
 /** Optional LLM rephrasing of a grounded answer; returns the grounded text itself when it declines. */
 export interface RephrasePort {
   rephrase(input: { question: string; aspects: string[]; grounded: string; records: Procedure[] }): Promise<{ text: string; used: 'llm' | 'fallback'; reason?: string }>;
-}
-
-export interface AnswerThresholds {
-  /** Below this confidence the core says it does not know. */
-  clarifyMin: number;
-  /** Candidates scoring at least this share of the top score are offered as choices. */
-  closeRatio: number;
-  /**
-   * Between clarifyMin and the searcher's `confident`: at or above this confidence, a top hit with no other procedure
-   * within closeRatio of it is answered (there is nothing close to choose between); below it, the citizen chooses.
-   */
-  aloneMin: number;
 }
 
 export interface AnswerDeps {
@@ -65,35 +56,10 @@ export interface AnswerDeps {
 }
 
 const MAX_TEXT = 2000;
-// Bands from the retrieval's confidence calibration on the dev out-of-catalog questions: < 0.3 says it does not know;
-// 0.3–0.5 asks to choose unless, from 0.4, the top hit stands alone (no rival within closeRatio).
-const defaults: AnswerThresholds = { clarifyMin: 0.3, closeRatio: 0.8, aloneMin: 0.4 };
-
-interface Decision {
-  outcome: Outcome;
-  choices: Choice[];
-}
 
 export function createAnswerService(deps: AnswerDeps): AnswerService {
-  const th = { ...defaults, ...deps.thresholds };
+  const th = { ...defaultThresholds, ...deps.thresholds };
   const now = deps.clock ?? (() => new Date());
-
-  function decide(hits: SearchHit[], confident: boolean, confidence: number): Decision {
-    const top = hits[0];
-    if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
-    if (confident) return { outcome: 'answered', choices: [] };
-    const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, 4);
-    // Hits are already one per procedure (level twins collapsed): a lone close hit has no rival to choose against.
-    if (close.length === 1 && confidence >= th.aloneMin) return { outcome: 'answered', choices: [] };
-    if (close.length < 2) close.push(...hits.slice(close.length, 2));
-    const choices = close.slice(0, 4).map((h, i) => ({
-      index: i + 1,
-      code: h.code,
-      name: h.name,
-      level: h.levels?.length ? h.levels.map((l) => levelLabels[l]).join(', ') : undefined,
-    }));
-    return { outcome: 'clarify', choices };
-  }
 
   /**
    * The same procedure published at several levels (the searcher's `sameAs` twins, or hits with the same name): take
@@ -162,7 +128,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
 
     // The follow-up check above may already have searched the same text.
     const found = asFresh ?? (await deps.searcher.search(text, { top: 8 }));
-    const d = decide(found.results, found.confident, found.confidence);
+    const d = decide(found, th);
     if (d.outcome === 'answered' && found.results[0]) {
       const picked = await pickLevel(found.results[0], found.results, level);
       if (picked) {
