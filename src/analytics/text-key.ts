@@ -1,16 +1,11 @@
 /**
- * Folding and token sets for grouping questions. Kept local to analytics: the keys only need to be stable between a
- * report's own rows, not identical to the retrieval normaliser.
+ * Folding and token sets for grouping questions, from the one language layer (src/text): the same folding, framing and
+ * stop words the search reads a question with.
  */
 
 import { foldText } from '../text/normalize.js';
-
-// Words that carry politeness or grammar rather than the question: "cho em hỏi", "ạ", "với ạ".
-const FILLERS = new Set([
-  'a', 'ah', 'ak', 'oi', 'nhe', 'nha', 'voi', 'cho', 'em', 'toi', 'minh', 'anh', 'chi', 'hoi', 'xin', 'vui', 'long',
-  'la', 'thi', 'ma', 'cua', 've', 'nao', 'gi', 'sao', 'the', 'nhu', 'duoc', 'khong', 'k', 'ko', 'vay', 'ha', 'nhi',
-  'can', 'lam', 'muon', 'hay', 'giup', 'o', 'tai', 'de', 'va', 'co', 'bi', 'da', 'dang', 'se',
-]);
+import { analyzeText } from '../text/analyze.js';
+import { emptyLexicon } from '../text/lexicon.js';
 
 /** The folded text (see src/text), punctuation to spaces, single spaces. Redaction tokens collapse to one word each. */
 export function questionKey(text: string): string {
@@ -21,11 +16,11 @@ export function questionKey(text: string): string {
     .trim();
 }
 
-/** The words that matter for "is this the same question": folded, fillers dropped. */
+/** The words that matter for "is this the same question": folded, framing and function words dropped. */
 export function keyTokens(text: string): Set<string> {
-  const words = questionKey(text).split(' ').filter(Boolean);
-  const kept = words.filter((w) => !FILLERS.has(w));
-  return new Set(kept.length ? kept : words);
+  const key = questionKey(text);
+  const kept = analyzeText(key, emptyLexicon).tokens;
+  return new Set(kept.length ? kept : key.split(' ').filter(Boolean));
 }
 
 /** |A ∩ B| / |A ∪ B|; two empty sets are not similar. */

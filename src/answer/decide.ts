@@ -4,14 +4,17 @@
  * results under other thresholds without running the service.
  */
 import { levelLabels } from '../catalog/schema.js';
+import { levelFreeName } from '../catalog/repository.js';
 import type { Choice, Outcome } from '../channels/types.js';
 import type { SearchHit, SearchResult } from '../retrieval/types.js';
 
 export interface AnswerThresholds {
   /** Below this confidence the core says it does not know. */
   clarifyMin: number;
-  /** At or above this confidence the top hit is answered directly. */
+  /** At or above this confidence the top hit is answered directly, unless a rival is within rivalRatio of it. */
   answerMin: number;
+  /** Another procedure scoring at least this share of the top score is a rival: the citizen chooses between them. */
+  rivalRatio: number;
   /** Candidates scoring at least this share of the top score are offered as choices. */
   closeRatio: number;
   /**
@@ -24,7 +27,7 @@ export interface AnswerThresholds {
 /** How many choices a clarification offers at most: a short list costs one tap, a long one is not read. */
 export const MAX_CHOICES = 4;
 
-export const defaultThresholds: AnswerThresholds = { clarifyMin: 0.3, answerMin: 0.5, closeRatio: 0.8, aloneMin: 0.4 };
+export const defaultThresholds: AnswerThresholds = { clarifyMin: 0.3, answerMin: 0.5, rivalRatio: 0.95, closeRatio: 0.8, aloneMin: 0.4 };
 
 export interface Decision {
   outcome: Extract<Outcome, 'answered' | 'clarify' | 'unresolved'>;
@@ -49,7 +52,10 @@ export function decide(found: Pick<SearchResult, 'results' | 'confidence'>, th: 
   const top = hits[0];
   const confidence = found.confidence;
   if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
-  if (confidence >= th.answerMin) return { outcome: 'answered', choices: [] };
+  // The same procedure published at another level is not a rival (the searcher collapses such twins; others may not).
+  const second = hits.find((h, i) => i > 0 && levelFreeName(h.name) !== levelFreeName(top.name));
+  const rival = second !== undefined && second.score >= top.score * th.rivalRatio;
+  if (confidence >= th.answerMin && !rival) return { outcome: 'answered', choices: [] };
   const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, MAX_CHOICES);
   if (close.length === 1 && confidence >= th.aloneMin) return { outcome: 'answered', choices: [] };
   if (close.length < 2) close.push(...hits.slice(close.length, 2));

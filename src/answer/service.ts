@@ -13,6 +13,7 @@ import { citationOf, composeAnswer, levelText } from './compose.js';
 import type { SessionStore, ChatSession } from './session.js';
 import { understand, type Aspect, type Understanding } from './understand.js';
 import { levelFreeName } from '../catalog/repository.js';
+import { foldedTokens } from '../text/normalize.js';
 import { texts, type CentreInfo } from './texts.js';
 import { decide, defaultThresholds, type AnswerThresholds } from './decide.js';
 
@@ -56,6 +57,18 @@ export interface AnswerDeps {
 }
 
 const MAX_TEXT = 2000;
+
+/**
+ * Whether a follow-up-looking message names something other than the last procedure: two or more of its topic words,
+ * and most of them, are not words of that procedure's name, aliases or field ("hộ kinh doanh đăng ký ở đâu" after an
+ * answer about marriage is a new question; "còn lệ phí kết hôn?" is not).
+ */
+export function namesAnother(topic: readonly string[], last: Procedure): boolean {
+  if (topic.length < 2) return false;
+  const own = new Set(foldedTokens([last.name, ...(last.aliases ?? []), last.field].join(' ')));
+  const foreign = topic.filter((w) => !own.has(w)).length;
+  return foreign >= 2 && foreign * 2 > topic.length;
+}
 
 export function createAnswerService(deps: AnswerDeps): AnswerService {
   const th = { ...defaultThresholds, ...deps.thresholds };
@@ -120,7 +133,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       // A short follow-up with aspect words: answer about the last procedure unless the message clearly names another.
       const found = (asFresh = await deps.searcher.search(text, { top: 8 }));
       const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
-      if (!other) {
+      if (!other && !namesAnother(u.topic, last)) {
         const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
         return { reply: await answerWith(last, aspectsNow, text, notes), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };
       }
@@ -243,11 +256,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         const dossierCode = u.kind === 'question' ? deps.dossier?.detect(text) : undefined;
         if (u.kind === 'emergency') result = reply('emergency', texts.emergency());
         else if (dossierCode && deps.dossier) {
-          const wantsFollow = /\btheo doi\b/.test(u.folded) && !/\b(huy|bo|dung) theo doi\b/.test(u.folded);
-          const wantsStop = /\b(huy|bo|dung) theo doi\b/.test(u.folded);
-          const r = wantsStop
+          const r = u.dossierIntent === 'unfollow'
             ? await deps.dossier.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
-            : wantsFollow
+            : u.dossierIntent === 'follow'
               ? await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
               : await deps.dossier.lookup({ chatHash, code: dossierCode });
           result = reply('dossier', r.text);

@@ -1,11 +1,26 @@
 /**
  * Reads one citizen message: what is asked (aspects, often several), and what kind of message it is (a question, a
  * greeting, thanks, feedback, a numbered choice, an emergency, a dossier lookup). Pure and synchronous.
+ *
+ * Every cue comes from the language layer's data (knowledge/language.yaml). A cue alone does not decide the kind:
+ * the rest of the message must agree. "sai rồi" is feedback; "giấy khai sinh ghi sai tên" names a topic and is a
+ * question. An emergency is something happening now, not a word that looks like one once accents are gone.
  */
-import { foldText as foldVi } from '../text/normalize.js';
+import { foldText, hasDiacritics, syllables, type Syllable } from '../text/normalize.js';
+import { isStopSyllable, stripFraming } from '../text/analyze.js';
+import {
+  aspectNames,
+  defaultLanguage,
+  findPhrases,
+  hasPhrase,
+  isWholePhrase,
+  matchAt,
+  type Aspect,
+  type Language,
+  type PhraseSet,
+} from '../text/language.js';
 
-export const aspects = ['documents', 'deadline', 'fee', 'where', 'steps', 'conditions', 'result', 'legal', 'online'] as const;
-export type Aspect = (typeof aspects)[number];
+export { aspectNames as aspects, type Aspect } from '../text/language.js';
 
 export type MessageKind =
   | 'emergency'
@@ -30,72 +45,85 @@ export interface Understanding {
   followUp: boolean;
   /** The folded text (lower case, no diacritics, đ→d), for matching. */
   folded: string;
+  /**
+   * Folded words that name what the message is about: framing, function words and every cue (aspect, feedback,
+   * follow-up) removed. Empty for "còn lệ phí thì sao?"; "hộ kinh doanh" for "hộ kinh doanh đăng ký ở đâu".
+   */
+  topic: string[];
+  /** "theo dõi hồ sơ …" / "ngừng theo dõi …": what to do with a dossier code in the same message. */
+  dossierIntent?: 'follow' | 'unfollow';
 }
-
-// Patterns run on folded text (no diacritics), so they match typed-with and typed-without accents alike.
-const aspectPatterns: Record<Aspect, RegExp> = {
-  documents:
-    /\b(ho so|giay to|thanh phan|can (chuan bi|mang|nop|gi|nhung gi)|chuan bi (nhung )?gi|mang theo|phai nop (nhung )?gi|to khai|mau don|ban sao|can nhung)\b/,
-  deadline:
-    /\b(bao lau|may ngay|bao nhieu ngay|thoi han|thoi gian (giai quyet|xu ly|lam|cap|tra)|bao gio (co|nhan|xong|lay)|khi nao (co|nhan|xong|lay)|mat bao lau|trong bao lau|lau khong|ngay lam viec)\b/,
-  fee: /\b(le phi|phi|bao nhieu tien|mat bao nhieu|ton bao nhieu|chi phi|mien phi|tien le phi|nop tien|het bao nhieu|gia bao nhieu|lephi)\b/,
-  where:
-    /\b(o dau|noi nao|cho nao|co quan nao|nop (o|tai) dau|lam o dau|den dau|tham quyen|noi nop|dia chi|ubnd nao|cap nao (giai quyet|cap|lam))\b/,
-  steps: /\b(trinh tu|cac buoc|quy trinh|lam the nao|lam nhu the nao|lam sao|cach (lam|thuc hien|nop)|thu tuc (nhu the nao|ra sao|gi)|huong dan)\b/,
-  conditions: /\b(dieu kien|co duoc (khong|ko)|duoc khong|truong hop nao|co the .* (khong|ko)|yeu cau gi|du tuoi|bao nhieu tuoi)\b/,
-  result: /\b(ket qua|nhan duoc (gi|giay)|gia tri (bao lau|su dung|trong)|co gia tri|thoi han (su dung|cua giay))\b/,
-  legal: /\b(can cu|phap ly|luat nao|nghi dinh|thong tu|quy dinh (nao|tai|o dau)|van ban nao)\b/,
-  online: /\b(online|truc tuyen|qua mang|dich vu cong|vneid|tren mang|nop mang|qua dien thoai|qua app|internet)\b/,
-};
-
-const emergencyNow =
-  /\b(dang chay|chay nha|nha .{0,20}(dang )?chay|bi chay|hoa hoan|can cap cuu|goi cap cuu|cap cuu (gap|ngay)|cuu (toi|voi|em|chau|con|nguoi)|co nguoi (bi )?(tai nan|nga|ngat|duoi nuoc|bi thuong|chet|dau tim)|vua bi tai nan|dang bi tai nan|bi tai nan (ngay|giao thong ngay|o)|dang (bi )?(danh|cuop|de doa|hanh hung)|dang chay mau|ngat xiu|dot quy|duoi nuoc)\b/;
-// Words that make a message about fire or accidents an ordinary procedure question.
-const procedureWords =
-  /\b(thu tuc|ho so|giay phep|che do|tro cap|bao hiem|huong|dang ky|nghiem thu|tham duyet|phuong an|chung nhan|boi thuong|giay to|quy dinh|le phi|xin cap|cap lai|cap giay)\b/;
-
-const greeting = /^(xin )?(chao|hello|hi|alo|a lo|xin chao|chao (ban|bot|em|anh|chi|ad|admin))\b[\s\w]{0,20}$/;
-const thanks = /^(cam on|thank|thanks|cam on (ban|nhieu|em|bot)|ok cam on|da cam on|tks|thanks you)\b[\s\w!.]{0,30}$/;
-const help = /^(help|tro giup|huong dan su dung|ban (lam|giup) duoc (gi|nhung gi)|bot (lam|giup) duoc gi)\b/;
-const negative = /\b(sai roi|khong dung|ko dung|sai|khong phai|khong chinh xac|tra loi sai|nham roi|khong lien quan|👎)\b|👎/;
-const positiveFeedback = /(\b(dung roi|chinh xac|huu ich|rat tot|tot qua)\b|👍)/;
-const more = /^(xem them|them nua|chi tiet|day du|xem day du|xem het|tiep|tiep tuc)\b/;
 
 const levelWords: Record<string, Understanding['level']> = { xa: 'xa', tinh: 'tinh', 'trung uong': 'trung_uong' };
 
-export function detectAspects(folded: string): Aspect[] {
-  return aspects.filter((a) => aspectPatterns[a].test(folded));
+/** Aspects asked in a message (any order, several at once). */
+export function detectAspects(text: string, language: Language = defaultLanguage()): Aspect[] {
+  const sy = syllables(text);
+  const accented = hasDiacritics(text);
+  return aspectNames.filter((a) => hasPhrase(language.aspects[a], sy, accented));
 }
 
-/** Classifies a message. `hasContext` says whether the chat has a recent procedure to follow up on. */
-export function understand(text: string, hasContext = false): Understanding {
-  const folded = foldVi(text);
-  const base = { aspects: detectAspects(folded), followUp: false, folded };
-  if (!folded.trim()) return { ...base, kind: 'empty' };
+/** The syllables left once the phrases of these sets are taken out. */
+function without(sy: readonly Syllable[], sets: PhraseSet[], accented: boolean): Syllable[] {
+  const drop = new Uint8Array(sy.length);
+  for (const set of sets) for (const m of findPhrases(set, sy, accented)) drop.fill(1, m.start, m.end);
+  return sy.filter((_, i) => !drop[i]);
+}
 
-  if (emergencyNow.test(folded) && !procedureWords.test(folded)) return { ...base, kind: 'emergency' };
+/** Whether the message asks to follow or to stop following a dossier (the code itself is found by the dossier module). */
+export function detectFollowIntent(text: string, language: Language = defaultLanguage()): 'follow' | 'unfollow' | undefined {
+  const sy = syllables(text);
+  const accented = hasDiacritics(text);
+  if (hasPhrase(language.intents.unfollow, sy, accented)) return 'unfollow';
+  if (hasPhrase(language.intents.follow, sy, accented)) return 'follow';
+  return undefined;
+}
 
-  const bare = folded.replace(/[^\p{L}\p{N}\s👍👎]/gu, ' ').replace(/\s+/g, ' ').trim();
-  const choice = /^(?:so |chon |lua chon |phuong an |muc )?([1-9])$/.exec(bare);
-  if (choice) return { ...base, kind: 'choice', choice: Number(choice[1]) };
-  if (text.trim() === '👍') return { ...base, kind: 'feedback_up' };
-  if (text.trim() === '👎') return { ...base, kind: 'feedback_down' };
-  if (more.test(bare)) return { ...base, kind: 'more' };
+/** Classifies a message. `hasContext` says whether the chat has a recent answer to follow up on or react to. */
+export function understand(text: string, hasContext = false, language: Language = defaultLanguage()): Understanding {
+  const L = language;
+  const folded = foldText(text);
+  const all = syllables(text);
+  const accented = hasDiacritics(text);
+  const aspects = aspectNames.filter((a) => hasPhrase(L.aspects[a], all, accented));
+  const core = stripFraming(all, accented, L);
+  const cueSets = [...aspectNames.map((a) => L.aspects[a]), L.intents.feedbackNegative, L.intents.feedbackPositive, L.intents.followStart, L.intents.thanks, L.intents.greeting, L.intents.help, L.intents.more];
+  const topic = without(core, cueSets, accented)
+    .filter((s) => !isStopSyllable(s, accented, L))
+    .map((s) => s.folded);
+  const dossierIntent = detectFollowIntent(text, L);
+  const base = { aspects, followUp: false, folded, topic, dossierIntent };
+  const trimmed = text.trim();
+  if (!folded.trim() && !/[👍👎]/u.test(trimmed)) return { ...base, kind: 'empty' };
 
-  const words = bare.split(' ').filter(Boolean);
-  if (words.length <= 8 && negative.test(bare) && base.aspects.length === 0) return { ...base, kind: 'feedback_down' };
-  if (words.length <= 10 && thanks.test(bare)) {
-    return { ...base, kind: positiveFeedback.test(bare) ? 'feedback_up' : 'thanks' };
+  if (hasPhrase(L.intents.emergency, all, accented) && !hasPhrase(L.intents.procedureWords, all, accented)) return { ...base, kind: 'emergency' };
+
+  // A number alone, or after a word of choosing ("số 2", "chọn 3"), is a choice among the last options.
+  const last = core[core.length - 1];
+  if (last && /^[1-9]$/.test(last.folded) && (core.length === 1 || isWholePhrase(L.intents.choicePrefix, core.slice(0, -1), accented))) {
+    return { ...base, kind: 'choice', choice: Number(last.folded) };
   }
-  if (words.length <= 6 && positiveFeedback.test(bare) && base.aspects.length === 0) return { ...base, kind: 'feedback_up' };
-  if (greeting.test(bare) && base.aspects.length === 0) return { ...base, kind: 'greeting' };
-  if (help.test(bare)) return { ...base, kind: 'help' };
+  if (trimmed === '👍') return { ...base, kind: 'feedback_up' };
+  if (trimmed === '👎') return { ...base, kind: 'feedback_down' };
+  if (isWholePhrase(L.intents.more, core, accented)) return { ...base, kind: 'more' };
 
-  const levelWord = /\bcap (xa|tinh|trung uong)\b/.exec(bare)?.[1];
+  const words = all.length;
+  const short = (n: number) => words <= n && aspects.length === 0;
+  // Reactions name no topic of their own: at most one stray word besides the cue.
+  if (short(8) && topic.length <= 1 && hasPhrase(L.intents.feedbackNegative, all, accented)) return { ...base, kind: 'feedback_down' };
+  const startsWith = (set: PhraseSet) => Boolean(matchAt(set, all, 0, accented));
+  if (short(10) && topic.length <= 2 && startsWith(L.intents.thanks)) {
+    return { ...base, kind: hasPhrase(L.intents.feedbackPositive, all, accented) ? 'feedback_up' : 'thanks' };
+  }
+  if (short(6) && topic.length <= 1 && hasPhrase(L.intents.feedbackPositive, all, accented)) return { ...base, kind: 'feedback_up' };
+  if (short(6) && topic.length <= 1 && startsWith(L.intents.greeting)) return { ...base, kind: 'greeting' };
+  if (words <= 8 && topic.length <= 1 && startsWith(L.intents.help)) return { ...base, kind: 'help' };
+
+  const levelWord = /\bcap (xa|tinh|trung uong)\b/.exec(folded)?.[1];
   const level = levelWord ? levelWords[levelWord] : undefined;
 
-  // A short message starting like a follow-up, or one that is only aspect words, refers to the last procedure.
-  const followStart = /^(con|the con|vay con|vay|the|con ve|the thi|neu|nop online|nop truc tuyen|co the nop|lam online)\b/.test(bare);
-  const followUp = hasContext && words.length <= 12 && (followStart || base.aspects.length > 0 || Boolean(level));
+  // A short message that starts like a follow-up, or asks only aspects, refers to the last procedure; whether it
+  // names another one instead is decided against that procedure (the service knows it).
+  const followUp = hasContext && words <= 12 && (startsWith(L.intents.followStart) || aspects.length > 0 || Boolean(level));
   return { ...base, kind: 'question', level, followUp };
 }

@@ -38,18 +38,3 @@ export function detectDossierCode(text: string): string | undefined {
 export function isPlausibleDossierCode(code: string): boolean {
   return /^[A-Z0-9][A-Z0-9._/-]{4,38}[A-Z0-9]$/.test(code) && /\d/.test(code);
 }
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
-}
-
-/**
- * Whether free text asks to follow ("theo dõi hồ sơ …") or to stop following ("hủy/bỏ/ngừng/tắt theo dõi …") a
- * dossier, with or without diacritics. The code, if any, comes from detectDossierCode.
- */
-export function detectFollowIntent(text: string): 'follow' | 'unfollow' | undefined {
-  const t = fold(text);
-  if (/(^|[^a-z])(huy|bo|ngung|dung|tat|thoi)\s*theo\s*doi([^a-z]|$)/.test(t)) return 'unfollow';
-  if (/(^|[^a-z])theo\s*doi([^a-z]|$)/.test(t)) return 'follow';
-  return undefined;
-}

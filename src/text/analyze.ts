@@ -1,43 +1,13 @@
 import { bigrams, foldText, hasDiacritics, normalizeText, syllables, type Syllable } from './normalize.js';
 import { defaultLexicon, matchLexicon, type Lexicon } from './lexicon.js';
 import { Lru } from '../lru.js';
+import { defaultLanguage, matchAt, matchEndingAt, type Language } from './language.js';
 
 /**
- * Reads a citizen's message for retrieval: normalises it, drops chat filler ("cho tôi hỏi", "ạ", "luật sư ơi",
- * "xin cảm ơn"), finds everyday/outdated words from the lexicon and what they mean in catalog language, and collects
+ * Reads a citizen's message for retrieval: normalises it, drops what frames it without naming a topic (greetings and
+ * closings at its edges, "cho tôi hỏi", "anh chị ơi"; see stripFraming), finds everyday/outdated words from the lexicon and what they mean in catalog language, and collects
  * the lexicon's notes on outdated premises for the answer layer. Pure; never throws.
  */
-
-// Polite framing and chat filler: removed as whole phrases (folded syllables). Accents are checked when typed.
-const FILLER_PHRASES = [
-  'cho tôi hỏi', 'cho em hỏi', 'cho mình hỏi', 'cho cháu hỏi', 'cho con hỏi', 'cho tớ hỏi', 'xin hỏi', 'xin được hỏi',
-  'tôi muốn hỏi', 'em muốn hỏi', 'mình muốn hỏi', 'tôi xin hỏi', 'em xin hỏi', 'cho hỏi', 'hỏi chút',
-  'xin chào', 'chào luật sư', 'thưa luật sư', 'kính gửi luật sư', 'luật sư ơi', 'gửi luật sư', 'luật sư cho tôi hỏi',
-  'kính chào', 'kính gửi', 'chào anh chị', 'chào chị', 'chào anh', 'chào bạn', 'chào ad', 'ad ơi', 'admin ơi',
-  'anh chị ơi', 'thưa anh chị', 'xin chân thành cảm ơn', 'chân thành cảm ơn', 'xin trân trọng cảm ơn', 'trân trọng cảm ơn',
-  'xin cảm ơn', 'cảm ơn nhiều', 'cảm ơn', 'cám ơn', 'mong luật sư tư vấn', 'mong luật sư giải đáp', 'mong được tư vấn',
-  'mong được giải đáp', 'mong nhận được phản hồi', 'rất mong nhận được', 'tư vấn giúp', 'giải đáp giúp', 'giúp tôi',
-  'giúp em', 'giúp mình', 'câu hỏi như sau', 'cần tư vấn như sau', 'có câu hỏi', 'có câu hỏi cần tư vấn',
-  'có thắc mắc', 'thắc mắc như sau', 'xin cảm ơn luật sư', 'luật sư', 'với ạ', 'được không ạ',
-];
-// Single syllables that carry no topic. Checked on the accented form when the text has accents, otherwise folded
-// (only those unambiguous once folded).
-const STOP_ACCENTED = new Set(
-  (
-    'ạ ơi ở nhé nha vậy thì là và của mà các những một cho với nếu khi đã đang sẽ bị hay hoặc rồi nào gì này đó kia ' +
-    'tôi em mình chúng ta họ nó ông bà anh chị cháu con bạn ấy thế sao vì nên nhưng cũng vẫn còn chỉ rất lắm quá ' +
-    'xin hỏi muốn cần phải được có không ko k dạ vâng ừ à ờ hả nhỉ luôn thôi đây đấy nay hiện'
-  )
-    .split(/\s+/)
-    .map((w) => syllables(w)[0]!.accented),
-);
-const STOP_FOLDED = new Set(
-  'a oi nhe nha vay thi la va cua ma cac nhung mot cho voi neu khi da dang se bi hay hoac roi nao gi nay do toi em minh chung ta ho no ay the sao vi nen cung van con chi rat lam qua xin hoi muon can phai duoc co khong ko k da vang thoi day'.split(
-    ' ',
-  ),
-);
-
-const fillerCompiled = FILLER_PHRASES.map((p) => syllables(p)).sort((a, b) => b.length - a.length);
 
 export interface Expansion {
   /** The words as found in the text (normalised). */
@@ -65,29 +35,80 @@ export interface TextAnalysis {
   notes: string[];
 }
 
-/** true for a function word or pure chat particle. */
-export function isStopSyllable(s: Syllable, accented: boolean): boolean {
+/** true for a function word or pure chat particle (knowledge/language.yaml, stopWords). */
+export function isStopSyllable(s: Syllable, accented: boolean, language: Language = defaultLanguage()): boolean {
   if (/^\d+$/.test(s.folded) && s.folded.length > 4) return false;
-  return accented && s.marked ? STOP_ACCENTED.has(s.accented) : STOP_FOLDED.has(s.folded);
+  return accented && s.marked ? language.stopAccented.has(s.accented) : language.stopFolded.has(s.folded);
 }
 
-function sameSy(q: Syllable, f: Syllable, accented: boolean): boolean {
-  return q.folded === f.folded && (!accented || !q.marked || q.accented === f.accented);
-}
-
-/** Removes filler phrases from a syllable sequence. */
-export function removeFiller(sy: readonly Syllable[], accented: boolean): Syllable[] {
-  const out: Syllable[] = [];
-  let i = 0;
-  outer: while (i < sy.length) {
-    for (const f of fillerCompiled) {
-      if (i + f.length > sy.length) continue;
-      let ok = true;
-      for (let k = 0; k < f.length && ok; k++) ok = sameSy(sy[i + k]!, f[k]!, accented);
-      if (ok) {
-        i += f.length;
-        continue outer;
+/**
+ * Removes what frames a message without naming its topic: greetings (and whom they address) at its start, closings
+ * and particles at its end, question framing ("cho tôi hỏi"), cost/time phrases ("mất bao lâu") and vocatives
+ * ("anh chị ơi") anywhere. Inside a message, greeting and addressee words are ordinary words ("hành nghề luật sư").
+ */
+export function stripFraming(sy: readonly Syllable[], accented: boolean, language: Language = defaultLanguage()): Syllable[] {
+  let start = 0;
+  let end = sy.length;
+  const L = language;
+  const vocativeAt = (i: number) => {
+    const m = matchAt(L.addressees, sy, i, accented);
+    return m && sy[m.end]?.folded === 'oi' ? m.end + 1 : -1;
+  };
+  for (let moved = true; moved && start < end; ) {
+    moved = false;
+    const g = matchAt(L.greetings, sy, start, accented);
+    if (g && g.end <= end) {
+      start = g.end;
+      const a = matchAt(L.addressees, sy, start, accented);
+      if (a && a.end <= end) start = a.end;
+      moved = true;
+    }
+    const v = vocativeAt(start);
+    if (v > 0 && v <= end) {
+      start = v;
+      moved = true;
+    }
+    const p = matchAt(L.particles, sy, start, accented);
+    if (p && p.end <= end) {
+      start = p.end;
+      moved = true;
+    }
+  }
+  for (let moved = true; moved && end > start; ) {
+    moved = false;
+    const p = matchEndingAt(L.particles, sy, end, accented);
+    if (p >= start) {
+      end = p;
+      moved = true;
+      continue;
+    }
+    const c = matchEndingAt(L.closings, sy, end, accented);
+    if (c >= start) {
+      end = c;
+      moved = true;
+      continue;
+    }
+    // "… cảm ơn luật sư": an addressee at the end only goes with the closing before it.
+    const a = matchEndingAt(L.addressees, sy, end, accented);
+    if (a > start) {
+      const c2 = matchEndingAt(L.closings, sy, a, accented);
+      if (c2 >= start) {
+        end = c2;
+        moved = true;
       }
+    }
+  }
+  const out: Syllable[] = [];
+  for (let i = start; i < end; ) {
+    const m = matchAt(L.asking, sy, i, accented) ?? matchAt(L.askOnly, sy, i, accented);
+    if (m && m.end <= end) {
+      i = m.end;
+      continue;
+    }
+    const v = vocativeAt(i);
+    if (v > 0 && v <= end) {
+      i = v;
+      continue;
     }
     out.push(sy[i]!);
     i++;
@@ -120,7 +141,7 @@ function analyzeUncached(text: unknown, lexicon: Lexicon): TextAnalysis {
   const folded = foldText(normalized);
   const accented = hasDiacritics(normalized);
   const all = syllables(normalized);
-  const content = removeFiller(all, accented);
+  const content = stripFraming(all, accented);
   const tokens: string[] = [];
   for (const s of content) if (!isStopSyllable(s, accented)) tokens.push(s.folded);
   const pairs: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectDossierCode, detectFollowIntent, isPlausibleDossierCode, normalizeDossierCode } from '../../src/dossier/code.js';
+import { detectDossierCode, isPlausibleDossierCode, normalizeDossierCode } from '../../src/dossier/code.js';
 import { maskName } from '../../src/dossier/mask.js';
 
 describe('detectDossierCode', () => {
@@ -50,23 +50,5 @@ describe('maskName', () => {
   it('never contains a whole word of the name', () => {
     const masked = maskName('Lăng Văn Hùng');
     for (const w of ['Lăng', 'Văn', 'Hùng']) expect(masked).not.toContain(w);
-  });
-});
-
-describe('detectFollowIntent', () => {
-  it.each([
-    ['theo dõi hồ sơ H37.30-20261116-0004', 'follow'],
-    ['cho em theo doi ho so nay voi', 'follow'],
-    ['/theodoi H37.30-20261116-0004', 'follow'],
-    ['hủy theo dõi hồ sơ H37.30-20261116-0004', 'unfollow'],
-    ['bỏ theo dõi', 'unfollow'],
-    ['ngừng theo dõi giúp tôi', 'unfollow'],
-    ['/huytheodoi', 'unfollow'],
-    ['Tắt theo dõi', 'unfollow'],
-  ] as const)('%j → %s', (text, intent) => {
-    expect(detectFollowIntent(text)).toBe(intent);
-  });
-  it.each(['hồ sơ H37.30-20261116-0004 đến đâu rồi', 'làm giấy khai sinh cần gì', 'theodolite'])('%j → nothing', (text) => {
-    expect(detectFollowIntent(text)).toBeUndefined();
   });
 });

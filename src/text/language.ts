@@ -1,0 +1,230 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { syllables, type Syllable } from './normalize.js';
+
+/**
+ * The phrase data of the Vietnamese language layer (knowledge/language.yaml): greetings, addressees and closings
+ * stripped at a message's edges, question framing and cost/time phrases removed anywhere, stop words, aspect cues and
+ * intent cues. Everything that reads a message matches these lists through `findPhrase`/`hasPhrase`, so no module
+ * keeps its own copy of a list.
+ */
+
+export const aspectNames = ['documents', 'deadline', 'fee', 'where', 'steps', 'conditions', 'result', 'legal', 'online'] as const;
+export type Aspect = (typeof aspectNames)[number];
+
+export const intentNames = [
+  'emergency',
+  'procedureWords',
+  'greeting',
+  'thanks',
+  'help',
+  'feedbackNegative',
+  'feedbackPositive',
+  'more',
+  'followStart',
+  'choicePrefix',
+  'follow',
+  'unfollow',
+] as const;
+export type IntentName = (typeof intentNames)[number];
+
+const phraseList = z.array(z.string().trim().min(1)).min(1);
+const wordList = z.string().transform((s) => s.split(/\s+/).filter(Boolean));
+
+export const languageFileSchema = z.object({
+  greetings: phraseList,
+  addressees: phraseList,
+  closings: phraseList,
+  asking: phraseList,
+  askOnly: phraseList,
+  particles: phraseList,
+  stopWords: z.object({ accented: wordList, folded: wordList }),
+  aspects: z.object(Object.fromEntries(aspectNames.map((a) => [a, phraseList])) as Record<Aspect, typeof phraseList>),
+  intents: z.object(Object.fromEntries(intentNames.map((a) => [a, phraseList])) as Record<IntentName, typeof phraseList>),
+});
+
+/** Gap marker inside a phrase: up to GAP syllables of anything. */
+const GAP = 6;
+
+interface CompiledPhrase {
+  text: string;
+  /** Runs of syllables separated by gaps; parts[0] is never empty. */
+  parts: Syllable[][];
+  length: number;
+}
+
+/** Phrases indexed by their first folded syllable, longest first. */
+export interface PhraseSet {
+  byFirst: Map<string, CompiledPhrase[]>;
+  size: number;
+}
+
+export interface PhraseMatch {
+  phrase: string;
+  start: number;
+  /** Exclusive. */
+  end: number;
+}
+
+export interface Language {
+  greetings: PhraseSet;
+  addressees: PhraseSet;
+  closings: PhraseSet;
+  asking: PhraseSet;
+  askOnly: PhraseSet;
+  particles: PhraseSet;
+  stopAccented: ReadonlySet<string>;
+  stopFolded: ReadonlySet<string>;
+  aspects: Record<Aspect, PhraseSet>;
+  intents: Record<IntentName, PhraseSet>;
+}
+
+/** Compiles a phrase list; "…" in a phrase is a gap of up to six syllables. */
+export function compilePhrases(list: readonly string[]): PhraseSet {
+  const byFirst = new Map<string, CompiledPhrase[]>();
+  let size = 0;
+  for (const text of list) {
+    const parts = text.split(/…|\.\.\./).map((p) => syllables(p)).filter((p) => p.length);
+    if (!parts.length) continue;
+    const key = parts[0]![0]!.folded;
+    const entry = { text, parts, length: parts.reduce((n, p) => n + p.length, 0) };
+    const bucket = byFirst.get(key) ?? [];
+    bucket.push(entry);
+    byFirst.set(key, bucket);
+    size++;
+  }
+  for (const bucket of byFirst.values()) bucket.sort((a, b) => b.length - a.length);
+  return { byFirst, size };
+}
+
+/** A typed accent must agree ("chạy" is not "cháy"); an untyped one is unknown and accepted. */
+export function sameSyllable(q: Syllable, t: Syllable, accented: boolean): boolean {
+  return q.folded === t.folded && (!accented || !q.marked || q.accented === t.accented);
+}
+
+function runAt(sy: readonly Syllable[], i: number, run: readonly Syllable[], accented: boolean): boolean {
+  if (i + run.length > sy.length) return false;
+  for (let k = 0; k < run.length; k++) if (!sameSyllable(sy[i + k]!, run[k]!, accented)) return false;
+  return true;
+}
+
+/** End (exclusive) of the phrase matched at position i, or -1. Gaps take the fewest syllables that let it match. */
+function phraseAt(sy: readonly Syllable[], i: number, p: CompiledPhrase, accented: boolean): number {
+  if (!runAt(sy, i, p.parts[0]!, accented)) return -1;
+  let end = i + p.parts[0]!.length;
+  for (let k = 1; k < p.parts.length; k++) {
+    const run = p.parts[k]!;
+    let found = -1;
+    for (let j = end; j <= Math.min(sy.length - run.length, end + GAP); j++) {
+      if (runAt(sy, j, run, accented)) {
+        found = j;
+        break;
+      }
+    }
+    if (found < 0) return -1;
+    end = found + run.length;
+  }
+  return end;
+}
+
+/** The longest phrase of the set starting at position i. */
+export function matchAt(set: PhraseSet, sy: readonly Syllable[], i: number, accented: boolean): PhraseMatch | undefined {
+  const s = sy[i];
+  if (!s) return undefined;
+  let best: PhraseMatch | undefined;
+  for (const p of set.byFirst.get(s.folded) ?? []) {
+    const end = phraseAt(sy, i, p, accented);
+    if (end > 0 && (!best || end > best.end)) best = { phrase: p.text, start: i, end };
+  }
+  return best;
+}
+
+/** Non-overlapping matches, left to right, longest at each position. */
+export function findPhrases(set: PhraseSet, sy: readonly Syllable[], accented: boolean): PhraseMatch[] {
+  const out: PhraseMatch[] = [];
+  let i = 0;
+  while (i < sy.length) {
+    const m = matchAt(set, sy, i, accented);
+    if (m) {
+      out.push(m);
+      i = m.end;
+    } else i++;
+  }
+  return out;
+}
+
+export function hasPhrase(set: PhraseSet, sy: readonly Syllable[], accented: boolean): boolean {
+  for (let i = 0; i < sy.length; i++) if (matchAt(set, sy, i, accented)) return true;
+  return false;
+}
+
+/** true when the whole sequence is one phrase of the set. */
+export function isWholePhrase(set: PhraseSet, sy: readonly Syllable[], accented: boolean): boolean {
+  return sy.length > 0 && matchAt(set, sy, 0, accented)?.end === sy.length;
+}
+
+/** The start of a phrase of the set that ends exactly at `end`, the longest such; -1 when none. */
+export function matchEndingAt(set: PhraseSet, sy: readonly Syllable[], end: number, accented: boolean): number {
+  for (let i = Math.max(0, end - 16); i < end; i++) {
+    const m = matchAt(set, sy, i, accented);
+    if (m && m.end === end) return i;
+    // A shorter phrase from the same start may end there too.
+    for (const p of set.byFirst.get(sy[i]!.folded) ?? []) if (phraseAt(sy, i, p, accented) === end) return i;
+  }
+  return -1;
+}
+
+/** Builds the language from validated data. */
+export function compileLanguage(data: z.infer<typeof languageFileSchema>): Language {
+  const accentedStops = new Set(data.stopWords.accented.map((w) => syllables(w)[0]?.accented).filter((w): w is string => Boolean(w)));
+  return {
+    greetings: compilePhrases(data.greetings),
+    addressees: compilePhrases(data.addressees),
+    closings: compilePhrases(data.closings),
+    asking: compilePhrases(data.asking),
+    askOnly: compilePhrases(data.askOnly),
+    particles: compilePhrases(data.particles),
+    stopAccented: accentedStops,
+    stopFolded: new Set(data.stopWords.folded),
+    aspects: Object.fromEntries(aspectNames.map((a) => [a, compilePhrases(data.aspects[a])])) as Record<Aspect, PhraseSet>,
+    intents: Object.fromEntries(intentNames.map((a) => [a, compilePhrases(data.intents[a])])) as Record<IntentName, PhraseSet>,
+  };
+}
+
+/** Parses language YAML; throws AppError('catalog:invalid') naming the source and the bad field. */
+export function parseLanguage(yamlText: string, source = 'language'): Language {
+  let doc: unknown;
+  try {
+    doc = parseYaml(yamlText);
+  } catch (cause) {
+    throw new AppError('catalog:invalid', { message: `${source}: not valid YAML`, cause });
+  }
+  const res = languageFileSchema.safeParse(doc);
+  if (!res.success) {
+    const i = res.error.issues[0]!;
+    throw new AppError('catalog:invalid', { message: `${source}: ${i.path.join('.')}: ${i.message}` });
+  }
+  return compileLanguage(res.data);
+}
+
+export const defaultLanguagePath = fileURLToPath(new URL('../../knowledge/language.yaml', import.meta.url));
+
+export function loadLanguage(path = defaultLanguagePath): Language {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new AppError('catalog:invalid', { message: `${path}: cannot read`, cause });
+  }
+  return parseLanguage(text, path);
+}
+
+let cached: Language | undefined;
+/** The shipped language data, read once on first use (a broken file throws here, at start-up). */
+export function defaultLanguage(): Language {
+  cached ??= loadLanguage();
+  return cached;
+}
