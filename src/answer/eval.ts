@@ -14,6 +14,7 @@ import type { Lexicon } from '../text/lexicon.js';
 import { redactPersonal } from '../analytics/redact.js';
 import { percentile, type EvalQuestion } from '../retrieval/eval.js';
 import { createAnswerService } from './service.js';
+import type { AnswerThresholds } from './decide.js';
 import { createSessionStore } from './session.js';
 import { findUngroundedFacts, type GroundingProblem } from './grounding.js';
 
@@ -34,8 +35,16 @@ export interface AnswerMetrics {
   ungrounded: { q: string; code: string; problems: GroundingProblem[] }[];
 }
 
-/** An answer service over a catalog database, with no recording and no LLM (the deterministic default). */
-export function createEvalAnswerService(db: Db, searcher: Searcher, lexicon?: Lexicon): AnswerService & { getProcedure(code: string): Promise<Procedure | undefined> } {
+/**
+ * An answer service over a catalog database, with no recording and no LLM (the deterministic default); `thresholds`
+ * overrides the decision thresholds (the calibration compares its choice with the defaults this way).
+ */
+export function createEvalAnswerService(
+  db: Db,
+  searcher: Searcher,
+  lexicon?: Lexicon,
+  thresholds?: Partial<AnswerThresholds>,
+): AnswerService & { getProcedure(code: string): Promise<Procedure | undefined> } {
   const repo = createCatalogRepository(db);
   const getProcedure = async (code: string) => (await repo.getProcedure(code))?.procedure;
   const service = createAnswerService({
@@ -46,6 +55,7 @@ export function createEvalAnswerService(db: Db, searcher: Searcher, lexicon?: Le
     logger: pino({ level: 'silent' }),
     redact: redactPersonal,
     notesFor: (t) => analyzeText(t, lexicon).notes,
+    thresholds,
   });
   return { handle: service.handle, getProcedure };
 }
