@@ -1,13 +1,15 @@
-// npm run eval — retrieval quality on the dev questions against the MiniSearch BM25 baseline, on a fresh embedded
-// database built from ../shared/dvc-catalog. Options: --catalog DIR --questions FILE --unmatched FILE --verbose
+// npm run eval — retrieval quality on the dev questions against the MiniSearch BM25 baseline, then the answer core's
+// outcomes, on a fresh embedded database built from ../shared/dvc-catalog. Every *.jsonl in ../shared/eval is read
+// (dev_questions* in catalog, dev_unmatched* out of catalog) and reported per file and together.
+// Options: --catalog DIR --dev DIR --questions FILE[,FILE] --unmatched FILE[,FILE] --verbose
 // --embedder hash|idf (local embedders to compare) --vector-weight W (0 = lexical only)
 import { resolve } from 'node:path';
 import {
   buildCatalogDb,
   createBm25Baseline,
   evaluate,
-  loadQuestions,
   stripDiacritics,
+  type EvalQuestion,
   type RetrievalMetrics,
 } from '../src/retrieval/eval.js';
 import { syncIndex } from '../src/retrieval/indexer.js';
@@ -16,7 +18,11 @@ import { createLocalEmbedder } from '../src/retrieval/embedders.js';
 import { readKnowledgeProcedures } from '../src/catalog/knowledge.js';
 import { createCatalogRepository } from '../src/catalog/repository.js';
 import { createEvalAnswerService, evaluateAnswers } from '../src/answer/eval.js';
+import { defaultThresholds } from '../src/answer/decide.js';
 import { chunkProcedure } from '../src/retrieval/chunks.js';
+import { devFilesIn, loadDevSets } from './eval/dev-sets.js';
+import { addCounts, emptyCounts } from './eval/replay.js';
+import { answersHeader, answersRow, countsOfMetrics, thresholdsText } from './eval/report.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,8 +31,13 @@ const arg = (name: string, def: string) => {
 const verbose = process.argv.includes('--verbose');
 const shared = resolve(process.cwd(), '../shared');
 const catalogDir = arg('catalog', resolve(shared, 'dvc-catalog'));
-const questions = loadQuestions(arg('questions', resolve(shared, 'eval/dev_questions.jsonl')));
-const unmatched = loadQuestions(arg('unmatched', resolve(shared, 'eval/dev_unmatched.jsonl')));
+const devDir = arg('dev', resolve(shared, 'eval'));
+const listed = [arg('questions', ''), arg('unmatched', '')].flatMap((x) => x.split(',')).filter(Boolean);
+const devSets = loadDevSets(listed.length ? listed : devFilesIn(devDir));
+const inSets = devSets.filter((s) => !s.outOfCatalog);
+const outSets = devSets.filter((s) => s.outOfCatalog);
+const questions: EvalQuestion[] = inSets.flatMap((s) => s.questions);
+const unmatched: EvalQuestion[] = outSets.flatMap((s) => s.questions);
 const embedderName = arg('embedder', 'hash');
 
 const t0 = performance.now();
@@ -68,9 +79,17 @@ try {
         `MRR@10 ${f(a.mrr10)} vs ${f(b.mrr10)} (${ratio(a.mrr10, b.mrr10)})  ` +
         `p50/p95 ${a.p50.toFixed(1)}/${a.p95.toFixed(1)} ms vs ${b.p50.toFixed(1)}/${b.p95.toFixed(1)} ms`,
     );
-  console.log(`\nretrieval on ${questions.length} dev questions — ours vs MiniSearch BM25 (name, field, body)`);
+  console.log(`\nretrieval on ${questions.length} dev questions (${inSets.map((s) => s.file).join(', ')}) — ours vs MiniSearch BM25 (name, field, body)`);
   row('as typed', typed.metrics, bmTyped.metrics);
   row('diacritics stripped', bare.metrics, bmBare.metrics);
+  const perFile = async (label: string) => {
+    if (inSets.length < 2) return;
+    for (const s of inSets) {
+      const [a, b] = [await evaluate(s.questions, ours), await evaluate(s.questions, bm25)];
+      row(`${label} ${s.file.replace(/\.jsonl$/, '')}`, a.metrics, b.metrics);
+    }
+  };
+  await perFile('typed');
   console.log(
     `\nout of catalog: ${notConfident}/${unmatched.length} not confident; ` +
       `in catalog: ${confidentRight} confident and right at top-1, ${confidentWrong} confident but wrong`,
@@ -99,17 +118,26 @@ try {
   console.log(`\nwith the ${shipped.length} shipped knowledge/ procedures merged over the portal records`);
   row('as typed', merged.metrics, bmTyped.metrics);
   row('diacritics stripped', mergedBare.metrics, bmBare.metrics);
+  await perFile('typed');
 
-  const answers = await evaluateAnswers(createEvalAnswerService(built.db, searcher), questions, unmatched);
-  const share = (k: number, n: number) => `${k}/${n} = ${(k / Math.max(1, n)).toFixed(2)}`;
-  console.log(`\nanswers (deterministic core, no LLM) on the same catalog`);
-  console.log(`in catalog:     answered with the right procedure cited first ${share(answers.answeredRight, answers.inCatalog)}; ` +
-    `asked to choose with the right one offered ${share(answers.clarifyWithRight, answers.inCatalog)}; ` +
-    `together ${share(answers.answeredRight + answers.clarifyWithRight, answers.inCatalog)}; ` +
-    `answered wrong ${answers.answeredWrong}, clarify without it ${answers.clarifyWithoutRight}, unresolved ${answers.unresolved}`);
-  console.log(`out of catalog: not answered ${share(answers.outNotAnswered, answers.outOfCatalog)}`);
-  console.log(`grounding:      ${answers.ungrounded.length} answers with a fact not in the cited record`);
-  console.log(`answer latency: p50 ${answers.p50.toFixed(1)} ms, p95 ${answers.p95.toFixed(1)} ms (search p95 as typed above: ${typed.metrics.p95.toFixed(1)} ms)`);
+  // Per file, then together: in-catalog files report right / wrong / helped / unresolved, out-of-catalog files held back.
+  const service = createEvalAnswerService(built.db, searcher);
+  console.log(`\nanswers (deterministic core, no LLM) on the same catalog; thresholds ${thresholdsText(defaultThresholds)} (current defaults)`);
+  console.log(answersHeader);
+  let together = emptyCounts();
+  const ms: number[] = [];
+  const ungrounded: { q: string; code: string }[] = [];
+  for (const s of devSets) {
+    const a = await evaluateAnswers(service, s.outOfCatalog ? [] : s.questions, s.outOfCatalog ? s.questions : []);
+    const c = countsOfMetrics(a);
+    together = addCounts(together, c);
+    ms.push(a.p50, a.p95);
+    ungrounded.push(...a.ungrounded);
+    console.log(answersRow(s.file, c));
+  }
+  console.log(answersRow('all dev files', together));
+  console.log(`grounding:      ${ungrounded.length} answers with a fact not in the cited record`);
+  console.log(`answer latency: p50 per file ${ms.filter((_, i) => i % 2 === 0).map((x) => x.toFixed(1)).join('/')} ms, p95 ${ms.filter((_, i) => i % 2 === 1).map((x) => x.toFixed(1)).join('/')} ms (search p95 as typed above: ${typed.metrics.p95.toFixed(1)} ms)`);
 } finally {
   await built.cleanup();
 }
