@@ -1,3 +1,4 @@
+import { accentKey, foldInPlace } from '../text/normalize.js';
 import type { Procedure } from '../catalog/schema.js';
 
 /**
@@ -140,26 +141,20 @@ export function checkFaithfulness(text: string, sources: FaithfulnessSources): F
 // ---------------------------------------------------------------------------------------------------------------------
 // Normalisation
 
-const toneMarks = /[\u0300\u0301\u0303\u0309\u0323]/g;
-
 /** NFC + lower case: the form the extraction regexes below are written against. */
 function lower(text: string): string {
   return text.normalize('NFC').toLowerCase();
 }
 
-/** Lower case without any diacritics, đ → d: for patterns that must also catch text typed without accents. */
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
-}
+/** Lower case without diacritics, đ → d, every other character kept where it was (offsets stay comparable). */
+const fold = foldInPlace;
 
 /**
  * One word in a form that ignores where the tone mark sits (hoà = hòa, uỷ = ủy) but keeps every other diacritic, so
  * sổ, số and sở stay apart.
  */
 function canonWord(word: string): string {
-  const d = word.normalize('NFD').toLowerCase();
-  const tones = d.match(toneMarks);
-  return tones ? d.replace(toneMarks, '') + tones.join('') : d;
+  return accentKey(word.normalize('NFC').toLowerCase());
 }
 
 /** Words become canonical tokens; every punctuation mark becomes "|" so phrases never match across it. */

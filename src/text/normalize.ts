@@ -64,6 +64,15 @@ export function foldText(text: unknown): string {
     .trim();
 }
 
+/**
+ * Lower case without diacritics, đ → d, with no other change: whitespace and punctuation stay where they were, so an
+ * offset found in the folded text points at the same word of the lower-cased text (the faithfulness guard relies on
+ * it). Use foldText for matching.
+ */
+export function foldInPlace(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+}
+
 /** true when the text carries any Vietnamese diacritic (tone or vowel mark, or đ). */
 export function hasDiacritics(text: unknown): boolean {
   const s = normalizeText(text);
