@@ -318,9 +318,8 @@ export function parseChannels(text: string, context: string[] = []): Channel[] {
 // Documents: thanh_phan_ho_so
 
 const DOC_TABLE_HEADER = 'Tên giấy tờMẫu đơn, tờ khaiSố lượng';
-// The count cell: "1 bản chính", "0 bản chính,1 bản sao", "2 bản sao". Counts carry no leading zero, unlike the
-// "01 bản chính" people write inside a document's name, and the next row follows without a space.
-const COUNT = /(?<![\d])(0|[1-9]\d*) bản chính(?:,\s?(0|[1-9]\d*) bản sao)?(?=\S|$)|(?<![\d])(0|[1-9]\d*) bản sao(?=\S|$)/gu;
+// The count cell: "1 bản chính", "0 bản chính,1 bản sao", "2 bản sao", followed by the next row without a space.
+const COUNT_CELL = /(?<!\d)(\d+) bản chính(?:,\s?(\d+) bản sao)?(?=\S|$)|(?<!\d)(\d+) bản sao(?=\S|$)/gu;
 const TEMPLATE_FILE = /\.(?:docx?|pdf|xlsx?|rar|zip|rtf|odt)$/i;
 
 /** Separates trailing form files ("Mẫu số 03.docx", "MauKX1079.docx") from a document's name. */
@@ -358,6 +357,38 @@ const joinCase = (section: string | undefined, sub: string | undefined) =>
 
 const stripBullet = (s: string) => s.replace(/^[\s\-+*•–]+/, '').replace(/[;.,:\s]+$/, '').trim();
 
+interface CountCell {
+  /** Where the cell starts: the end of the document's name. */
+  start: number;
+  end: number;
+  originals: number;
+  duplicates: number;
+}
+
+/**
+ * The count cells of a document table, in order. The portal's count is one digit (the largest in the national
+ * catalog is 8), and the name cell before it often ends in a number — a date's year ("ngày 01/01/2026"), a form or
+ * decree number ("Mẫu số 18", "Nghị định 116") — glued to it: "…ngày 01/01/20261 bản chính" is the year 2026 and
+ * one original. So only the last digit of the run is the count; the digits before it stay in the name. A
+ * zero-padded "01 bản chính" is how people write a count inside a document's name, never the cell.
+ */
+function countCells(body: string): CountCell[] {
+  const out: CountCell[] = [];
+  for (const m of body.matchAll(COUNT_CELL)) {
+    const run = (m[1] ?? m[3]) as string;
+    if (/^0\d$/.test(run)) continue;
+    const start = (m.index ?? 0) + run.length - 1;
+    const count = Number(run[run.length - 1]);
+    out.push({
+      start,
+      end: (m.index ?? 0) + m[0].length,
+      originals: m[1] !== undefined ? count : 0,
+      duplicates: m[1] !== undefined ? Number(m[2] ?? 0) : count,
+    });
+  }
+  return out;
+}
+
 /** Parses thanh_phan_ho_so into documents with copies, form and the case/section they belong to. */
 export function parseDocuments(text: string): ProcedureDocument[] {
   const src = cleanText(text);
@@ -371,9 +402,8 @@ export function parseDocuments(text: string): ProcedureDocument[] {
     // The next section's title is the text after the last count cell of this part.
     let nextTitle = '';
     if (k + 1 < parts.length) {
-      const counts = [...body.matchAll(COUNT)];
-      const last = counts[counts.length - 1];
-      const cut = last ? (last.index ?? 0) + last[0].length : 0;
+      const last = countCells(body).at(-1);
+      const cut = last ? last.end : 0;
       nextTitle = body.slice(cut);
       body = body.slice(0, cut);
     }
@@ -382,12 +412,11 @@ export function parseDocuments(text: string): ProcedureDocument[] {
     let group: { title: string; bullet: string } | undefined;
     let subCase: string | undefined;
     let pos = 0;
-    for (const m of body.matchAll(COUNT)) {
-      const rawName = body.slice(pos, m.index).trim();
-      pos = (m.index ?? 0) + m[0].length;
+    for (const cell of countCells(body)) {
+      const rawName = body.slice(pos, cell.start).trim();
+      pos = cell.end;
       if (!rawName) continue;
-      const originals = m[1] !== undefined ? Number(m[1]) : 0;
-      const duplicates = m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? Number(m[3]) : 0;
+      const { originals, duplicates } = cell;
       const bullet = /^\s*([+\-*•–]+)/.exec(rawName)?.[1] ?? '';
       const { name: nameWithBullet, template } = splitTemplate(rawName);
       const name = stripBullet(nameWithBullet);

@@ -117,6 +117,37 @@ describe('national portal record → Procedure', () => {
     ]);
   });
 
+  it('reads the count cell as its last digit when the name before it ends in a number', () => {
+    // A name ending in a date, a form number or a decree number runs into the one-digit count cell.
+    const table =
+      'Tên giấy tờMẫu đơn, tờ khaiSố lượng' +
+      'Tờ khai theo mẫu ban hành kèm theo Thông tư số 07/2031/TT-BXX ngày 15/03/20311 bản chính,1 bản sao' +
+      'Bản kê khai theo Mẫu số 141 bản chính' +
+      'Văn bản cam kết quy định tại Nghị định 2172 bản sao' +
+      'Báo cáo lập theo Luật Thử nghiệm năm 20300 bản chính,1 bản sao' +
+      'Phiếu đăng ký theo mẫu BM.TN.30.051 bản chính' +
+      'Sơ đồ khu vực tỷ lệ 1:5.0001 bản chính';
+    expect(parseDocuments(table).map((d) => [d.name, d.originals ?? 0, d.duplicates ?? 0, d.copies])).toEqual([
+      ['Tờ khai theo mẫu ban hành kèm theo Thông tư số 07/2031/TT-BXX ngày 15/03/2031', 1, 1, 2],
+      ['Bản kê khai theo Mẫu số 14', 0, 0, 1],
+      ['Văn bản cam kết quy định tại Nghị định 217', 0, 0, 2],
+      ['Báo cáo lập theo Luật Thử nghiệm năm 2030', 0, 0, 1],
+      ['Phiếu đăng ký theo mẫu BM.TN.30.05', 0, 0, 1],
+      ['Sơ đồ khu vực tỷ lệ 1:5.000', 0, 0, 1],
+    ]);
+  });
+
+  it('does not take a zero-padded count written inside a name for the count cell', () => {
+    const table =
+      'Tên giấy tờMẫu đơn, tờ khaiSố lượng' +
+      'Tờ khai hàng hóa gửi kèm: 02 bản chính;1 bản chính' +
+      'Văn bản đề nghị (01 bản chính)0 bản chính,1 bản sao';
+    expect(parseDocuments(table).map((d) => [d.name, d.copies])).toEqual([
+      ['Tờ khai hàng hóa gửi kèm: 02 bản chính', 1],
+      ['Văn bản đề nghị (01 bản chính)', 1],
+    ]);
+  });
+
   it('splits legal references into code and title, ignoring codes quoted inside a title', () => {
     expect(load('bo-thu-nghiem/9.900001.json').legalBasis).toEqual([
       { code: '12/2099/QH99', title: 'Luật Thử nghiệm mẫu' },
