@@ -1,0 +1,41 @@
+/**
+ * Recording search results once, for replay: in-catalog generated queries, the same queries with their procedure left
+ * out of the catalog (leave-one-out: now no procedure answers them), and the dev questions.
+ */
+import type { Procedure } from '../../src/catalog/schema.js';
+import type { EvalQuestion } from '../../src/retrieval/eval.js';
+import type { Searcher } from '../../src/retrieval/types.js';
+import type { GeneratedQuery } from './generate.js';
+import type { Recorded } from './replay.js';
+
+/** As many hits as the answer service asks for before it decides. */
+export const SERVICE_TOP = 8;
+
+const keep = (r: Awaited<ReturnType<Searcher['search']>>): Recorded['found'] => ({ results: r.results, confidence: r.confidence });
+
+export async function recordGenerated(searcher: Searcher, queries: readonly GeneratedQuery[]): Promise<Recorded[]> {
+  const out: Recorded[] = [];
+  for (const g of queries) out.push({ found: keep(await searcher.search(g.q, { top: SERVICE_TOP })), right: g.right });
+  return out;
+}
+
+/**
+ * Each query searched over the catalog without its procedure and that procedure's same-name twins (the searcher's
+ * allow-list), so that it becomes an out-of-catalog question: any answer is a wrong one.
+ */
+export async function recordLeaveOneOut(searcher: Searcher, queries: readonly GeneratedQuery[], catalog: readonly Procedure[]): Promise<Recorded[]> {
+  const all = catalog.map((p) => p.code);
+  const out: Recorded[] = [];
+  for (const g of queries) {
+    const left = new Set(g.right);
+    const found = await searcher.search(g.q, { top: SERVICE_TOP, codes: all.filter((c) => !left.has(c)) });
+    out.push({ found: keep(found), right: [] });
+  }
+  return out;
+}
+
+export async function recordQuestions(searcher: Searcher, questions: readonly EvalQuestion[], outOfCatalog: boolean): Promise<Recorded[]> {
+  const out: Recorded[] = [];
+  for (const x of questions) out.push({ found: keep(await searcher.search(x.q, { top: SERVICE_TOP })), right: outOfCatalog ? [] : x.codes });
+  return out;
+}
