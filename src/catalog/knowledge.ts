@@ -11,7 +11,8 @@ export interface KnowledgeProblem {
   message: string;
 }
 
-function listYaml(dir: string): string[] {
+/** Lists *.yaml and *.yml files under dir, recursively, sorted. */
+export function listYaml(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
