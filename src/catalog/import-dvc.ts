@@ -332,7 +332,8 @@ function splitTemplate(name: string): { name: string; template?: string } {
   const from = Math.max(0, firstExt - 60);
   const windowText = name.slice(from, firstExt);
   let start = -1;
-  const breaks = [...windowText.matchAll(/[.;:)](?=[\p{Lu}\d])/gu)];
+  // A dot between digits is inside a number ("1.001729.docx"), not a break.
+  const breaks = [...windowText.matchAll(/[;:)](?=[\p{Lu}\d])|(?<!\d)\.(?=[\p{Lu}\d])|\.(?=\p{Lu})/gu)];
   const lastBreak = breaks[breaks.length - 1];
   if (lastBreak) start = from + (lastBreak.index ?? 0) + 1;
   else {
@@ -463,9 +464,10 @@ export function parseDocuments(text: string): ProcedureDocument[] {
 // Legal basis: can_cu_phap_ly
 
 const LEGAL_HEADER = /^\s*Tên văn bản pháp lý\s*Mã văn bản/;
+// A code's number may carry a dot: the Government's resolutions are numbered "66.7/2025/NQ-CP".
 const CODE_SEG = String.raw`(?:(?:UBTV)?QH\d{2}|\p{Lu}+(?!\p{Ll}))`;
 const LEGAL_CODE = new RegExp(
-  String.raw`(?:(?:Luật|Bộ luật|Thông tư liên tịch|Thông tư|Nghị định|Nghị quyết|Quyết định|Văn bản hợp nhất|Pháp lệnh|Lệnh)\s+)?(?:số\s*)?\d{1,4}\/(?:\d{4}\/)?${CODE_SEG}(?:-${CODE_SEG})*`,
+  String.raw`(?:(?:Luật|Bộ luật|Thông tư liên tịch|Thông tư|Nghị định|Nghị quyết|Quyết định|Văn bản hợp nhất|Pháp lệnh|Lệnh)\s+)?(?:số\s*)?\d{1,4}(?:\.\d{1,3})?\/(?:\d{4}\/)?${CODE_SEG}(?:-${CODE_SEG})*`,
   'gu',
 );
 
@@ -476,15 +478,22 @@ export function parseLegalBasis(text: string): LegalBasis[] {
   const out: LegalBasis[] = [];
   let pos = 0;
   for (const m of src.matchAll(LEGAL_CODE)) {
-    const at = m.index ?? 0;
+    let at = m.index ?? 0;
+    const end = at + m[0].length;
     const before = at > 0 ? (src[at - 1] as string) : '';
     // The code cell is glued to the title cell; codes quoted inside a title follow a space or "(".
     if (at === 0 || /[\s(]/.test(before)) continue;
+    // A title ending in a year runs into the code's number: "Luật Cư trú 202068/2020/QH14" is the law of 2020 and
+    // 68/2020/QH14, not "… 20" and 2068/2020/QH14. The year is four digits; the code's number is what follows it.
+    let runStart = at;
+    while (runStart > 0 && /\d/.test(src[runStart - 1] as string)) runStart--;
+    const run = src.slice(runStart, src.indexOf('/', at));
+    if (runStart < at && run.length > 4 && /^(?:19|20)\d\d/.test(run)) at = runStart + 4;
     const title = src.slice(pos, at).trim().replace(/[;,]\s*$/, '');
     // A code right after the previous code starts the next title ("...QH14Thông tư số 68/2025/TT-BTC của ...").
     if (!title) continue;
-    const code = m[0].replace(/^.*?(?=\d)/u, '').trim();
-    pos = at + m[0].length;
+    const code = src.slice(at, end).replace(/^.*?(?=\d)/u, '').trim();
+    pos = end;
     out.push({ code, title });
   }
   const rest = src.slice(pos).trim();

@@ -163,6 +163,24 @@ describe('national portal record → Procedure', () => {
     ]);
   });
 
+  it('keeps a title\'s year apart from the code glued to it, and reads dotted resolution numbers', () => {
+    expect(
+      parseLegalBasis(
+        'Tên văn bản pháp lýMã văn bảnLuật Thử nghiệm năm 203004/2030/QH19' +
+          'Nghị quyết về thử nghiệm thủ tụcNghị quyết số 71.5/2031/NQ-CP',
+      ),
+    ).toEqual([
+      { code: '04/2030/QH19', title: 'Luật Thử nghiệm năm 2030' },
+      { code: '71.5/2031/NQ-CP', title: 'Nghị quyết về thử nghiệm thủ tục' },
+    ]);
+  });
+
+  it('does not cut a form file name at the dot inside a number', () => {
+    const [doc] = parseDocuments('Tên giấy tờMẫu đơn, tờ khaiSố lượngBáo cáo kết quả thử nghiệm (nếu có)mẫu số 2- 1.009999.docx1 bản chính');
+    expect(doc?.name).toBe('Báo cáo kết quả thử nghiệm (nếu có)mẫu số 2- 1.009999.docx');
+    expect(doc?.template).toBeUndefined();
+  });
+
   it('cuts the portal UI text from the result and lists every result', () => {
     const p = load('bo-thu-nghiem/9.900001.json');
     expect(p.result).toBe('Giấy phép thử nghiệm; Văn bản từ chối cấp giấy phép');
