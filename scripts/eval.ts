@@ -1,7 +1,9 @@
 // npm run eval — retrieval quality on the dev questions against the MiniSearch BM25 baseline, then the answer core's
 // outcomes, on a fresh embedded database built from ../shared/dvc-catalog. Every *.jsonl in ../shared/eval is read
 // (dev_questions* in catalog, dev_unmatched* out of catalog) and reported per file and together.
-// Options: --catalog DIR --dev DIR --questions FILE[,FILE] --unmatched FILE[,FILE] --verbose
+// Then the thresholds calibrated on queries generated from the catalog (as `npm run calibrate`) beside the current
+// defaults, and a k-fold check on the dev questions. Options: --catalog DIR --dev DIR --questions FILE[,FILE]
+// --unmatched FILE[,FILE] --verbose --quick (fewer generated queries)
 // --embedder hash|idf (local embedders to compare) --vector-weight W (0 = lexical only)
 import { resolve } from 'node:path';
 import {
@@ -21,8 +23,11 @@ import { createEvalAnswerService, evaluateAnswers } from '../src/answer/eval.js'
 import { defaultThresholds } from '../src/answer/decide.js';
 import { chunkProcedure } from '../src/retrieval/chunks.js';
 import { devFilesIn, loadDevSets } from './eval/dev-sets.js';
-import { addCounts, emptyCounts } from './eval/replay.js';
-import { answersHeader, answersRow, countsOfMetrics, thresholdsText } from './eval/report.js';
+import { addCounts, emptyCounts, tally, type AnswerCounts, type Recorded } from './eval/replay.js';
+import { answersHeader, answersRow, countsOfMetrics, retrievalText, thresholdsText } from './eval/report.js';
+import { calibrate, defaultCalibrationOptions, kFoldCheck, quickCalibrationOptions, recordCalibrationData } from './eval/calibration.js';
+import { mergeProcedures } from './eval/catalog.js';
+import { recordQuestions } from './eval/record.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,6 +44,7 @@ const outSets = devSets.filter((s) => s.outOfCatalog);
 const questions: EvalQuestion[] = inSets.flatMap((s) => s.questions);
 const unmatched: EvalQuestion[] = outSets.flatMap((s) => s.questions);
 const embedderName = arg('embedder', 'hash');
+const calibrationOptions = process.argv.includes('--quick') ? quickCalibrationOptions : defaultCalibrationOptions;
 
 const t0 = performance.now();
 const built = await buildCatalogDb(catalogDir);
@@ -120,24 +126,69 @@ try {
   row('diacritics stripped', mergedBare.metrics, bmBare.metrics);
   await perFile('typed');
 
-  // Per file, then together: in-catalog files report right / wrong / helped / unresolved, out-of-catalog files held back.
-  const service = createEvalAnswerService(built.db, searcher);
-  console.log(`\nanswers (deterministic core, no LLM) on the same catalog; thresholds ${thresholdsText(defaultThresholds)} (current defaults)`);
-  console.log(answersHeader);
-  let together = emptyCounts();
-  const ms: number[] = [];
-  const ungrounded: { q: string; code: string }[] = [];
-  for (const s of devSets) {
-    const a = await evaluateAnswers(service, s.outOfCatalog ? [] : s.questions, s.outOfCatalog ? s.questions : []);
-    const c = countsOfMetrics(a);
-    together = addCounts(together, c);
-    ms.push(a.p50, a.p95);
-    ungrounded.push(...a.ungrounded);
-    console.log(answersRow(s.file, c));
+  // The thresholds calibrated on the catalog alone (generated queries and their leave-one-out twins), as
+  // `npm run calibrate` does; the dev questions only check them.
+  const data = await recordCalibrationData(searcher, mergeProcedures(built.procedures, shipped), calibrationOptions);
+  const catalogRecords = [...data.generated, ...data.leaveOneOut];
+  const pick = calibrate(catalogRecords);
+  const settings = [
+    ['current defaults', defaultThresholds],
+    [`calibrated on the catalog${pick.feasible ? '' : ' (held-back floor not met)'}`, pick.thresholds],
+  ] as const;
+  console.log(
+    `
+generated from the catalog (seed ${calibrationOptions.seed}): ${data.queries.length} queries, search ${retrievalText(data.generated)}; ` +
+      `leave-one-out ${data.leaveOneOut.length} (searched in ${(data.ms / 1000).toFixed(1)} s)`,
+  );
+
+  // Dev questions through the answer service itself, per file and together; generated and leave-one-out by replaying
+  // decide() on their recorded search results (the service decides from the same search, top 8).
+  const devRecords: Recorded[] = [];
+  for (const s of devSets) devRecords.push(...(await recordQuestions(searcher, s.questions, s.outOfCatalog)));
+  let grounding = '';
+  for (const [label, th] of settings) {
+    const service = createEvalAnswerService(built.db, searcher, undefined, th);
+    console.log(`
+answers (deterministic core, no LLM), ${label}: ${thresholdsText(th)}`);
+    console.log(answersHeader);
+    console.log(answersRow('generated (replay)', tally(data.generated, th)));
+    console.log(answersRow('leave-one-out (replay)', tally(data.leaveOneOut, th)));
+    let together = emptyCounts();
+    const ms: number[] = [];
+    let ungrounded = 0;
+    for (const s of devSets) {
+      const a = await evaluateAnswers(service, s.outOfCatalog ? [] : s.questions, s.outOfCatalog ? s.questions : []);
+      const c = countsOfMetrics(a);
+      together = addCounts(together, c);
+      ms.push(a.p50, a.p95);
+      ungrounded += a.ungrounded.length;
+      console.log(answersRow(s.file, c));
+    }
+    console.log(answersRow('all dev files', together));
+    console.log(answersRow('all dev files (replay)', tally(devRecords, th)));
+    grounding += `${label}: ${ungrounded} answers with a fact not in the cited record; answer latency p50 per file ${ms.filter((_, i) => i % 2 === 0).map((x) => x.toFixed(1)).join('/')} ms, p95 ${ms.filter((_, i) => i % 2 === 1).map((x) => x.toFixed(1)).join('/')} ms\n`;
   }
-  console.log(answersRow('all dev files', together));
-  console.log(`grounding:      ${ungrounded.length} answers with a fact not in the cited record`);
-  console.log(`answer latency: p50 per file ${ms.filter((_, i) => i % 2 === 0).map((x) => x.toFixed(1)).join('/')} ms, p95 ${ms.filter((_, i) => i % 2 === 1).map((x) => x.toFixed(1)).join('/')} ms (search p95 as typed above: ${typed.metrics.p95.toFixed(1)} ms)`);
+  process.stdout.write(`\n${grounding}(search p95 as typed above: ${typed.metrics.p95.toFixed(1)} ms)\n`);
+
+  // k-fold on the dev questions: thresholds fitted on the catalog records plus four folds, counted on the fifth.
+  const K = 5;
+  const t2 = performance.now();
+  const kf = kFoldCheck(devRecords, catalogRecords, K, calibrationOptions.seed);
+  console.log(`
+k-fold (k=${K}, seeded folds stratified in / out of catalog; fitted on generated + leave-one-out + the other folds, ${((performance.now() - t2) / 1000).toFixed(1)} s)`);
+  kf.folds.forEach((f, i) => console.log(`fold ${i + 1}: ${thresholdsText(f.thresholds)}`));
+  console.log(answersHeader);
+  const mean = (get: (c: AnswerCounts) => [number, number]) => {
+    const xs = kf.folds.map((f) => get(f.heldOut)).filter(([, n]) => n > 0);
+    return (xs.reduce((a, [k, n]) => a + k / n, 0) / Math.max(1, xs.length)).toFixed(2);
+  };
+  console.log(answersRow('held-out folds, pooled', kf.pooled));
+  console.log(
+    `${'held-out folds, mean of folds'.padEnd(30)} ${''.padStart(5)} ${mean((c) => [c.answeredRight, c.inCatalog]).padStart(6)} ` +
+      `${mean((c) => [c.answeredWrong, c.inCatalog]).padStart(6)} ${mean((c) => [c.helped, c.inCatalog]).padStart(6)} ` +
+      `${mean((c) => [c.unresolved, c.inCatalog]).padStart(6)} ${''.padStart(5)} ${mean((c) => [c.heldBack, c.outOfCatalog]).padStart(9)}`,
+  );
+  console.log(answersRow('full dev, catalog-calibrated', tally(devRecords, pick.thresholds)));
 } finally {
   await built.cleanup();
 }

@@ -113,7 +113,8 @@ const steps = (from: number, to: number, step: number) => {
 
 /**
  * The thresholds tried: clarifyMin ≤ aloneMin ≤ answerMin on a 0.05 grid, four closeRatio values; any other
- * threshold keeps its value in `base`.
+ * threshold keeps its value in `base`. With clarifyMin ≤ aloneMin, clarifyMin only moves questions between "clarify"
+ * and "unresolved", which the objective does not price: it is chosen by the tie-break (more helped), so the lowest.
  */
 export function thresholdGrid(base: AnswerThresholds = defaultThresholds): AnswerThresholds[] {
   const grid: AnswerThresholds[] = [];
