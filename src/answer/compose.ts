@@ -42,7 +42,9 @@ function truncate(text: string, max: number): { text: string; cut: boolean } {
 
 function documentLine(d: Procedure['documents'][number], i: number): string {
   const parts: string[] = [];
-  if (d.copies) parts.push(`${d.copies} ${d.form ? formLabels[d.form] : 'bản'}`);
+  // Originals and copies counted apart are shown apart, as the source states them (never their sum).
+  if (d.originals && d.duplicates) parts.push(`${d.originals} bản chính, ${d.duplicates} bản sao`);
+  else if (d.copies) parts.push(`${d.copies} ${d.form ? formLabels[d.form] : 'bản'}`);
   else if (d.form) parts.push(formLabels[d.form] ?? d.form);
   if (d.template) parts.push(`mẫu: ${d.template}`);
   let line = `${i}. ${d.name}${parts.length ? ` — ${parts.join('; ')}` : ''}`;

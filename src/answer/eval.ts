@@ -60,10 +60,16 @@ export function createEvalAnswerService(
   return { handle: service.handle, getProcedure };
 }
 
+/**
+ * `sourceOf` gives the text a cited record was built from (readSourceTexts in src/catalog/source-text.ts), so that
+ * answers are checked against the portal record as crawled and the curated YAML; without it they are checked against
+ * the served record itself, which cannot show a misreading of the source.
+ */
 export async function evaluateAnswers(
   service: AnswerService & { getProcedure(code: string): Promise<Procedure | undefined> },
   questions: EvalQuestion[],
   unmatched: EvalQuestion[],
+  sourceOf?: (code: string) => string | undefined,
 ): Promise<AnswerMetrics & { replies: Reply[] }> {
   const m: AnswerMetrics = {
     inCatalog: questions.length,
@@ -88,8 +94,14 @@ export async function evaluateAnswers(
     ms.push(performance.now() - t);
     replies.push(r);
     if (r.outcome === 'answered' && r.citations[0]) {
-      const p = await service.getProcedure(r.citations[0].code);
-      const problems = p ? findUngroundedFacts(r.text, p, analyzeText(q).notes) : [{ kind: 'document' as const, value: 'cited record missing' }];
+      const code = r.citations[0].code;
+      const p = await service.getProcedure(code);
+      const source = p && (sourceOf ? sourceOf(code) : JSON.stringify(p));
+      const problems: GroundingProblem[] = !p
+        ? [{ kind: 'document', value: 'cited record missing' }]
+        : source === undefined
+          ? [{ kind: 'unparsed', value: `no source text for ${code}` }]
+          : findUngroundedFacts(r.text, p, source, analyzeText(q).notes);
       if (problems.length) m.ungrounded.push({ q, code: r.citations[0].code, problems });
     }
     return r;
