@@ -5,7 +5,8 @@ import { levelFreeName } from '../catalog/repository.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { chunkKinds, type ChunkKind } from './chunks.js';
 import { documentLength, documentTerms, focusedQueryTerms } from './terms.js';
-import type { Embedder, SearchHit, SearchOptions, SearchResult, Searcher } from './types.js';
+import type { Embedder, SearchHit, SearchOptions, SearchResult, SearchSignals, Searcher } from './types.js';
+import { foldSyllable } from '../text/normalize.js';
 
 /**
  * Hybrid search over an in-memory index loaded from the `chunks` table.
@@ -407,10 +408,12 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     }
 
     const confidence = confidenceOf(ix, qb, ranked, lex, vec);
+    const signals = ranked[0] ? signalsOf(ix, qb, ranked, lex, analysis) : undefined;
     return {
       results,
       confident: results.length > 0 && confidence >= P.confidentAt,
       confidence,
+      signals,
       ms: Math.round((performance.now() - t0) * 100) / 100,
       analysis,
     };
@@ -431,6 +434,43 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       return { procedures: ix.procs.length, chunks: ix.chunkProc.length, ms: performance.now() - t0 };
     },
   };
+}
+
+/** Whether a sorted posting list has an id in [lo, hi). */
+function hasIdIn(ids: Int32Array, lo: number, hi: number): boolean {
+  let a = 0;
+  let b = ids.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (ids[m]! < lo) a = m + 1;
+    else b = m;
+  }
+  return a < ids.length && ids[a]! < hi;
+}
+
+/** The evidence for the decision: name cover, lexical margin, and how much of the question the top procedure covers. */
+function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: Float64Array, analysis: TextAnalysis): SearchSignals {
+  const p = ranked[0]![0];
+  const e = ix.procs[p]!;
+  const group = e.twinKey;
+  const second = ranked.find(([q]) => ix.procs[q]!.twinKey !== group)?.[0];
+  const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
+  // Words the lexicon translated are judged by their catalog wording, which the ranking already used.
+  const translated = new Set(analysis.expansions.flatMap((x) => x.from.split(' ').map(foldSyllable)));
+  const N = ix.chunkProc.length;
+  let total = 0;
+  let covered = 0;
+  for (const t of new Set(analysis.tokens)) {
+    if (translated.has(t) || /^\d+$/.test(t)) continue;
+    const post = ix.postings.get(t);
+    const df = post ? post.ids.length : 0;
+    if (df > N * 0.5) continue;
+    const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+    total += idf;
+    if (post && hasIdIn(post.ids, e.firstChunk, e.firstChunk + e.chunkCount)) covered += idf;
+  }
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { cover: r(nameCover(e, qb)), margin: r(Math.min(1, margin)), queryCover: r(total > 0 ? covered / total : 1) };
 }
 
 /**

@@ -29,6 +29,20 @@ export interface SearchResult {
   confidence: number;
   /** Time the query took inside the process, in ms. */
   ms: number;
+  /** The evidence behind `confidence`, for the answer decision and its calibration (absent from simple searchers). */
+  signals?: SearchSignals;
+}
+
+export interface SearchSignals {
+  /** Share of the top procedure's name that the question covers (0..1). */
+  cover: number;
+  /** Lexical margin of the top procedure over the best other one (0..1). */
+  margin: number;
+  /**
+   * IDF-weighted share of the question's content words found anywhere in the top procedure's text (0..1). Low when
+   * the question is about something the procedure never mentions ("… karaoke" against a generic business licence).
+   */
+  queryCover: number;
 }
 
 export interface SearchOptions {
