@@ -104,7 +104,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
 
   function clarifyReply(choices: Choice[]): Reply {
     const lines = choices.map((c) => `${c.index}. ${c.name}${c.level ? ` (${c.level})` : ''} — mã ${c.code}`);
-    return reply('clarify', `${texts.clarify()}\n${lines.join('\n')}`, { choices });
+    return reply('clarify', `${texts.clarify()}\n${lines.join('\n')}\n\n${texts.clarifyNone()}`, { choices });
   }
 
   async function procedureOrUndefined(code: string | undefined) {
