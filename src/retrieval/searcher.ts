@@ -4,9 +4,10 @@ import { analyzeText, type TextAnalysis } from '../text/analyze.js';
 import { levelFreeName } from '../catalog/repository.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { chunkKinds, type ChunkKind } from './chunks.js';
-import { documentLength, documentTerms, focusedQueryTerms } from './terms.js';
+import { askingTokens, documentLength, documentTerms, focusedQueryTerms } from './terms.js';
 import type { Embedder, SearchHit, SearchOptions, SearchResult, SearchSignals, Searcher } from './types.js';
-import { foldSyllable } from '../text/normalize.js';
+import { foldSyllable, syllables } from '../text/normalize.js';
+import { actionsDisagree, actionsIn } from '../text/language.js';
 
 /**
  * Hybrid search over an in-memory index loaded from the `chunks` table.
@@ -46,6 +47,8 @@ export interface RankingParams {
   storyWeight: number;
   /** 'rrf': reciprocal rank fusion; 'score': lexical and vector scores normalised by the best candidate, summed. */
   fusion: 'rrf' | 'score';
+  /** Share of its score a procedure loses when its name's variant actions disagree with the question's (see actionsDisagree). */
+  actionPenalty: number;
 }
 
 export const defaultRankingParams: RankingParams = {
@@ -63,6 +66,7 @@ export const defaultRankingParams: RankingParams = {
   coverWeight: 0.3,
   storyWeight: 0.6,
   fusion: 'score',
+  actionPenalty: 0.15,
 };
 
 export interface SearcherDeps {
@@ -96,6 +100,8 @@ interface ProcEntry {
   chunkCount: number;
   /** Content bigrams of the name: used by the confidence value. */
   nameBigrams: string[];
+  /** Variant actions in the level-free name ("cấp lại", "xóa"): see actionsDisagree. */
+  actions: string[];
 }
 
 interface Index {
@@ -113,6 +119,8 @@ interface Index {
   sameName: Map<string, number[]>;
   /** Per chunk, BM25's length normalisation k1 · (1 − b + b · len / avgLen), computed once per load. */
   norm: Float64Array;
+  /** Per term, how many name chunks (name, aliases, field) contain it; terms of no name are absent. */
+  nameDf: Map<string, number>;
 }
 
 interface ChunkRow {
@@ -137,6 +145,10 @@ function parseVector(text: string | null, dims: number, into: Float32Array, offs
       start = p + 1;
     }
   }
+}
+
+function actionsOfName(name: string): string[] {
+  return actionsIn(syllables(levelFreeName(name)), true);
 }
 
 function nameBigramsOf(name: string): string[] {
@@ -180,6 +192,7 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
         chunkCount: 0,
         // Cover counts the words of the procedure, not its level qualifier ("thực hiện tại cấp tỉnh").
         nameBigrams: nameBigramsOf(levelFreeName(r.name)),
+        actions: actionsOfName(r.name),
       });
     }
     const kind = Math.max(0, chunkKinds.indexOf(r.kind as ChunkKind));
@@ -223,10 +236,17 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
     if (list) list.push(i);
     else sameName.set(p.twinKey, [i]);
   });
+  const nameDf = new Map<string, number>();
+  for (const [t, p] of postings) {
+    if (t.includes('_') || t.startsWith('~')) continue;
+    let k = 0;
+    for (let j = 0; j < p.ids.length; j++) if (chunkKind[p.ids[j]!] === 0) k++;
+    if (k) nameDf.set(t, k);
+  }
   const norm = new Float64Array(n);
   for (let c = 0; c < n; c++) norm[c] = P.k1 * (1 - P.b + (P.b * chunkLen[c]!) / avgLen[chunkKind[c]!]!);
   // Built in float32 (as stored), scanned as float64: the same values, without a conversion per multiply.
-  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors: Float64Array.from(procVectors), dims, sameName, norm };
+  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors: Float64Array.from(procVectors), dims, sameName, norm, nameDf };
 }
 
 /** BM25 of one query term added to each chunk it occurs in (a small function of its own: V8 optimises it alone). */
@@ -380,6 +400,8 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     const maxFused = (P.lexicalWeight + P.vectorWeight) / (P.rrfK + 1) + P.coverWeight / (P.rrfK + 1);
     const qb = queryBigrams(analysis);
     if (P.coverWeight > 0) for (const [p, s] of fused) fused.set(p, s + (P.coverWeight * nameCover(ix.procs[p]!, qb)) / (P.rrfK + 1));
+    const asked = queryActions(analysis);
+    if (P.actionPenalty > 0) for (const [p, s] of fused) if (actionsDisagree(asked, ix.procs[p]!.actions)) fused.set(p, s * (1 - P.actionPenalty));
     const ranked = [...fused].sort((a, b) => b[1] - a[1] || lex[b[0]]! - lex[a[0]]!);
 
     const results: SearchHit[] = [];
@@ -408,7 +430,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     }
 
     const confidence = confidenceOf(ix, qb, ranked, lex, vec);
-    const signals = ranked[0] ? signalsOf(ix, qb, ranked, lex, analysis) : undefined;
+    const signals = ranked[0] ? signalsOf(ix, qb, ranked, lex, analysis, asked, askingTokens(question, deps.lexicon, analysis)) : undefined;
     return {
       results,
       confident: results.length > 0 && confidence >= P.confidentAt,
@@ -436,6 +458,13 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
   };
 }
 
+/** The variant actions of a question: in its own words (framing and cost/time phrases removed) and in its lexicon expansions. */
+function queryActions(a: TextAnalysis): string[] {
+  const out = actionsIn(a.syllables, a.accented);
+  for (const x of a.expansions) for (const ph of x.to) out.push(...actionsIn(syllables(ph), true));
+  return [...new Set(out)];
+}
+
 /** Whether a sorted posting list has an id in [lo, hi). */
 function hasIdIn(ids: Int32Array, lo: number, hi: number): boolean {
   let a = 0;
@@ -449,7 +478,7 @@ function hasIdIn(ids: Int32Array, lo: number, hi: number): boolean {
 }
 
 /** The evidence for the decision: name cover, lexical margin, and how much of the question the top procedure covers. */
-function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: Float64Array, analysis: TextAnalysis): SearchSignals {
+function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: Float64Array, analysis: TextAnalysis, asked: string[], tokens: string[]): SearchSignals {
   const p = ranked[0]![0];
   const e = ix.procs[p]!;
   const group = e.twinKey;
@@ -458,9 +487,13 @@ function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: 
   // Words the lexicon translated are judged by their catalog wording, which the ranking already used.
   const translated = new Set(analysis.expansions.flatMap((x) => x.from.split(' ').map(foldSyllable)));
   const N = ix.chunkProc.length;
+  const names = ix.procs.length;
   let total = 0;
   let covered = 0;
-  for (const t of new Set(analysis.tokens)) {
+  let nameTotal = 0;
+  let nameCovered = 0;
+  // Words of the sentences that ask: the story around them may mention anything.
+  for (const t of new Set(tokens)) {
     if (translated.has(t) || /^\d+$/.test(t)) continue;
     const post = ix.postings.get(t);
     const df = post ? post.ids.length : 0;
@@ -468,9 +501,21 @@ function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: 
     const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
     total += idf;
     if (post && hasIdIn(post.ids, e.firstChunk, e.firstChunk + e.chunkCount)) covered += idf;
+    const ndf = ix.nameDf.get(t);
+    if (ndf && e.nameChunk >= 0) {
+      const w = Math.log(1 + names / ndf);
+      nameTotal += w;
+      if (hasIdIn(post!.ids, e.nameChunk, e.nameChunk + 1)) nameCovered += w;
+    }
   }
   const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { cover: r(nameCover(e, qb)), margin: r(Math.min(1, margin)), queryCover: r(total > 0 ? covered / total : 1) };
+  return {
+    cover: r(nameCover(e, qb)),
+    margin: r(Math.min(1, margin)),
+    queryCover: r(total > 0 ? covered / total : 1),
+    nameQueryCover: r(nameTotal > 0 ? nameCovered / nameTotal : 1),
+    actionsAgree: !actionsDisagree(asked, e.actions),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { syllables, type Syllable } from '../text/normalize.js';
 import { analyzeText, isStopSyllable, type TextAnalysis } from '../text/analyze.js';
 import type { Lexicon } from '../text/lexicon.js';
+import { defaultLanguage, findPhrases, hasPhrase } from '../text/language.js';
 
 /**
  * Index terms, in four channels:
@@ -70,23 +71,50 @@ export function queryTerms(a: TextAnalysis): WeightedTerm[] {
   return [...w].map(([term, weight]) => ({ term, weight }));
 }
 
-// A sentence that asks something: ends with "?" or carries a Vietnamese question word (folded).
-const ASKING = /\?|\b(khong|gi|nao|the nao|ra sao|bao lau|bao nhieu|o dau|duoc khong|hay khong|chua|lam sao)\b/;
+/** A sentence that asks something: it has a "?" or a question word (knowledge/language.yaml, intents.question). */
+function asks(sentence: string, a: TextAnalysis): boolean {
+  return sentence.includes('?') || hasPhrase(defaultLanguage().intents.question, syllables(a.normalized), a.accented);
+}
+
+/** The message's sentences (split after . ? ! ; or a line break). */
+function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.?!;\n])\s+/u).filter((x) => x.trim());
+}
+
+/**
+ * Content words of the sentences that ask (all of them when the message is one sentence or none asks): what the
+ * citizen names as wanted, without the story around it.
+ */
+export function askingTokens(text: string, lexicon: Lexicon | undefined, whole?: TextAnalysis): string[] {
+  const parts = sentencesOf(text);
+  const all = () => topicTokens(whole ?? analyzeText(text, lexicon));
+  if (parts.length < 2) return all();
+  const asking = parts.map((p) => [p, analyzeText(p, lexicon)] as const).filter(([p, a]) => asks(p, a));
+  return asking.length ? asking.flatMap(([, a]) => topicTokens(a)) : all();
+}
+
+/** Content words that name the topic: function words, question words and aspect cues ("lệ phí", "ở đâu", "online") left out. */
+function topicTokens(a: TextAnalysis): string[] {
+  const L = defaultLanguage();
+  const cue = new Uint8Array(a.syllables.length);
+  for (const set of [...Object.values(L.aspects), L.intents.question]) for (const m of findPhrases(set, a.syllables, a.accented)) cue.fill(1, m.start, m.end);
+  return a.syllables.filter((s, i) => !cue[i] && !isStopSyllable(s, a.accented, L)).map((s) => s.folded);
+}
 
 /**
  * Splits a message into sentences and weighs the ones that ask something above the story around them: citizens'
  * stories mention procedures they are not asking about. With one sentence (or none asking) every term counts fully.
  */
 export function focusedQueryTerms(text: string, lexicon: Lexicon | undefined, storyWeight: number, whole?: TextAnalysis): WeightedTerm[] {
-  const parts = text.split(/(?<=[.?!;\n])\s+/u).filter((x) => x.trim());
+  const parts = sentencesOf(text);
   const all = () => queryTerms(whole ?? analyzeText(text, lexicon));
   if (parts.length < 2 || storyWeight >= 1) return all();
   const analyses = parts.map((p) => analyzeText(p, lexicon));
-  const asks = analyses.map((a) => ASKING.test(a.folded));
-  if (!asks.some(Boolean)) return all();
+  const asking = analyses.map((a, i) => asks(parts[i]!, a));
+  if (!asking.some(Boolean)) return all();
   const out = new Map<string, number>();
   analyses.forEach((a, i) => {
-    const scale = asks[i] ? 1 : storyWeight;
+    const scale = asking[i] ? 1 : storyWeight;
     for (const { term, weight } of queryTerms(a)) {
       const prev = out.get(term);
       out.set(term, prev === undefined ? weight * scale : Math.max(prev, weight * scale) + 0.3 * Math.min(prev, weight * scale));

@@ -39,10 +39,18 @@ export interface SearchSignals {
   /** Lexical margin of the top procedure over the best other one (0..1). */
   margin: number;
   /**
-   * IDF-weighted share of the question's content words found anywhere in the top procedure's text (0..1). Low when
+   * IDF-weighted share of the question's content words (in the sentences that ask) found anywhere in the top procedure's text (0..1). Low when
    * the question is about something the procedure never mentions ("… karaoke" against a generic business licence).
    */
   queryCover: number;
+  /**
+   * The same over the question's words that name procedures somewhere in the catalog (words of some procedure's name,
+   * aliases or field), weighted by how rare they are among names, counting those in the top procedure's own name.
+   * Low when the question says "cấp lại" or "xóa" and the top procedure's name does not.
+   */
+  nameQueryCover: number;
+  /** false when the question and the top procedure's name disagree on a variant action ("cấp lại" vs "cấp", "xóa"). */
+  actionsAgree: boolean;
 }
 
 export interface SearchOptions {

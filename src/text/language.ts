@@ -26,6 +26,7 @@ export const intentNames = [
   'more',
   'followStart',
   'choicePrefix',
+  'question',
   'follow',
   'unfollow',
 ] as const;
@@ -41,6 +42,7 @@ export const languageFileSchema = z.object({
   asking: phraseList,
   askOnly: phraseList,
   particles: phraseList,
+  actions: phraseList,
   stopWords: z.object({ accented: wordList, folded: wordList }),
   aspects: z.object(Object.fromEntries(aspectNames.map((a) => [a, phraseList])) as Record<Aspect, typeof phraseList>),
   intents: z.object(Object.fromEntries(intentNames.map((a) => [a, phraseList])) as Record<IntentName, typeof phraseList>),
@@ -76,6 +78,7 @@ export interface Language {
   asking: PhraseSet;
   askOnly: PhraseSet;
   particles: PhraseSet;
+  actions: PhraseSet;
   stopAccented: ReadonlySet<string>;
   stopFolded: ReadonlySet<string>;
   aspects: Record<Aspect, PhraseSet>;
@@ -177,6 +180,21 @@ export function matchEndingAt(set: PhraseSet, sy: readonly Syllable[], end: numb
   return -1;
 }
 
+/** The variant actions named in a syllable sequence ("cấp lại", "xóa"), folded, in order of appearance. */
+export function actionsIn(sy: readonly Syllable[], accented: boolean, language: Language = defaultLanguage()): string[] {
+  return findPhrases(language.actions, sy, accented).map((m) => sy.slice(m.start, m.end).map((x) => x.folded).join(' '));
+}
+
+/**
+ * Whether a question's actions and a procedure name's disagree: the question names variants none of which the name has,
+ * or names none while the name is a variant. "đổi" agrees with "cấp đổi", "mất" with "trình báo mất".
+ */
+export function actionsDisagree(asked: readonly string[], named: readonly string[]): boolean {
+  if (!asked.length) return named.length > 0;
+  const agree = (a: string, n: string) => a === n || n.endsWith(' ' + a) || a.endsWith(' ' + n);
+  return !asked.some((a) => named.some((n) => agree(a, n)));
+}
+
 /** Builds the language from validated data. */
 export function compileLanguage(data: z.infer<typeof languageFileSchema>): Language {
   const accentedStops = new Set(data.stopWords.accented.map((w) => syllables(w)[0]?.accented).filter((w): w is string => Boolean(w)));
@@ -187,6 +205,7 @@ export function compileLanguage(data: z.infer<typeof languageFileSchema>): Langu
     asking: compilePhrases(data.asking),
     askOnly: compilePhrases(data.askOnly),
     particles: compilePhrases(data.particles),
+    actions: compilePhrases(data.actions),
     stopAccented: accentedStops,
     stopFolded: new Set(data.stopWords.folded),
     aspects: Object.fromEntries(aspectNames.map((a) => [a, compilePhrases(data.aspects[a])])) as Record<Aspect, PhraseSet>,
