@@ -1,8 +1,11 @@
 // npm run calibrate — the answer thresholds calibrated on queries generated from the catalog itself (in catalog, and
 // the same queries with their procedure left out), by replaying decide() over a grid; the dev questions are only a
 // check. Prints the chosen thresholds; it does not change defaultThresholds.
-// Options: --catalog DIR --dev DIR --seed N --count N --loo N --quick
+// Options: --catalog DIR --dev DIR --seed N --count N --loo N --quick; --write puts the fitted model and thresholds
+// into src/answer/decision-model.ts (the defaults of the answer core).
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { decisionModelSource } from './eval/model.js';
 import { defaultThresholds } from '../src/answer/decide.js';
 import { buildMergedCatalog } from './eval/catalog.js';
 import { calibrate, defaultCalibrationOptions, quickCalibrationOptions, recordCalibrationData } from './eval/calibration.js';
@@ -33,11 +36,11 @@ try {
   console.log(`search on generated: ${retrievalText(data.generated)}`);
 
   const records = [...data.generated, ...data.leaveOneOut];
-  const grid = thresholdGrid();
   const t1 = performance.now();
-  const pick = calibrate(records, defaultObjective, grid);
+  const pick = calibrate(records, defaultObjective);
+  const grid = thresholdGrid({ ...defaultThresholds, model: pick.model });
   console.log(
-    `\nobjective: answered right − ${defaultObjective.penalty} × answered wrong on generated, subject to leave-one-out held back ≥ ${defaultObjective.minHeldBack}; ` +
+    `\nobjective: answered right − ${defaultObjective.penalty} × wrong + ${defaultObjective.clarifyValue} × lists with the right one − ${defaultObjective.noiseCost} × lists with nothing right, subject to leave-one-out held back ≥ ${defaultObjective.minHeldBack}; ` +
       `${grid.length} threshold sets replayed in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
   );
   const show = (label: string, th: typeof defaultThresholds) => {
@@ -46,6 +49,12 @@ try {
   };
   show('current defaults', defaultThresholds);
   show(`chosen${pick.feasible ? '' : ' (no set meets the floor: the one holding back most)'}`, pick.thresholds);
+  if (process.argv.includes('--write')) {
+    const { clarifyMin, pAnswer, rivalRatio } = pick.thresholds;
+    const fittedOn = `${data.queries.length} generated queries and ${data.leaveOneOut.length} leave-one-out (seed ${options.seed}) over ${catalog.procedures.length} procedures`;
+    writeFileSync('src/answer/decision-model.ts', decisionModelSource(pick.model, { clarifyMin, pAnswer, rivalRatio }, fittedOn));
+    console.log('written: src/answer/decision-model.ts');
+  }
 
   const sets: [string, Recorded[]][] = [
     ...queryKinds.map((k): [string, Recorded[]] => [`generated: ${k}`, data.generated.filter((_, i) => data.queries[i]!.kind === k)]),

@@ -173,7 +173,7 @@ answers (deterministic core, no LLM), ${label}: ${thresholdsText(th)}`);
   // k-fold on the dev questions: thresholds fitted on the catalog records plus four folds, counted on the fifth.
   const K = 5;
   const t2 = performance.now();
-  const kf = kFoldCheck(devRecords, catalogRecords, K, calibrationOptions.seed);
+  const kf = kFoldCheck(devRecords, catalogRecords, K, calibrationOptions.seed, undefined, pick.model);
   console.log(`
 k-fold (k=${K}, seeded folds stratified in / out of catalog; fitted on generated + leave-one-out + the other folds, ${((performance.now() - t2) / 1000).toFixed(1)} s)`);
   kf.folds.forEach((f, i) => console.log(`fold ${i + 1}: ${thresholdsText(f.thresholds)}`));

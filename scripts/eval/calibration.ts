@@ -2,12 +2,13 @@
  * The calibration run shared by `npm run calibrate` and `npm run eval`: generated queries and their leave-one-out
  * twins recorded once, the threshold grid replayed over them, and the k-fold check on the dev questions.
  */
-import type { AnswerThresholds } from '../../src/answer/decide.js';
+import { defaultThresholds, type AnswerThresholds, type DecisionModel } from '../../src/answer/decide.js';
+import { fitDecisionModel } from './model.js';
 import type { Procedure } from '../../src/catalog/schema.js';
 import type { Searcher } from '../../src/retrieval/types.js';
 import { generateQueries, type GeneratedQuery } from './generate.js';
 import { createRandom } from './random.js';
-import { recordGenerated, recordLeaveOneOut } from './record.js';
+import { createStillAnswerable, recordGenerated, recordLeaveOneOut } from './record.js';
 import {
   addCounts,
   compactNames,
@@ -46,19 +47,27 @@ export async function recordCalibrationData(searcher: Searcher, procedures: read
   const t0 = performance.now();
   const queries = generateQueries(procedures, { seed: o.seed, count: o.count });
   const generated = await recordGenerated(searcher, queries);
-  const looQueries = createRandom(o.seed + 1).shuffle(queries).slice(0, o.leaveOneOut);
+  // Only queries that still name something specific to their procedure become out-of-catalog questions when it is
+  // left out; the others still have an answer (see createStillAnswerable).
+  const stillAnswerable = createStillAnswerable(procedures);
+  const looQueries = createRandom(o.seed + 1).shuffle(queries).filter((g) => !stillAnswerable(g)).slice(0, o.leaveOneOut);
   const leaveOneOut = await recordLeaveOneOut(searcher, looQueries, procedures);
   return { queries, generated, looQueries, leaveOneOut, ms: performance.now() - t0 };
 }
 
-/** Replays the grid over the records (names compacted, checked equivalent on the first grid point) and picks. */
-export function calibrate(records: readonly Recorded[], objective: Objective = defaultObjective, grid: AnswerThresholds[] = thresholdGrid()): ThresholdPick {
+/**
+ * Fits the answer model on the records (generated: is the top hit right; leave-one-out: nothing is), then replays the
+ * threshold grid with that model (names compacted, checked equivalent on the first grid point) and picks.
+ */
+export function calibrate(records: readonly Recorded[], objective: Objective = defaultObjective, grid?: AnswerThresholds[]): ThresholdPick & { model: DecisionModel } {
+  const model = fitDecisionModel(records);
+  const points = grid ?? thresholdGrid({ ...defaultThresholds, model });
   const compact = compactNames(records);
-  const probe = grid[0]!;
+  const probe = points[0]!;
   if (JSON.stringify(tally(compact, probe)) !== JSON.stringify(tally(records, probe))) {
     throw new Error('calibrate: replay on compacted names differs from the recorded results');
   }
-  return pickThresholds(compact, grid, objective);
+  return { ...pickThresholds(compact, points, objective), model };
 }
 
 export interface FoldResult {
@@ -77,12 +86,14 @@ export function kFoldCheck(
   k: number,
   seed: number,
   objective: Objective = defaultObjective,
+  model?: DecisionModel,
 ): { folds: FoldResult[]; pooled: AnswerCounts } {
   const labels = dev.map((r) => (r.right.length ? 'in' : 'out'));
   const folds = kFolds(labels, k, seed);
   const compactCatalog = compactNames(catalogRecords);
   const compactDev = compactNames(dev);
-  const grid = thresholdGrid();
+  // The model is the catalog's (fitted without any dev question); the folds choose only the thresholds.
+  const grid = thresholdGrid({ ...defaultThresholds, model: model ?? defaultThresholds.model });
   const results: FoldResult[] = folds.map((fold) => {
     const held = new Set(fold);
     const train = [...compactCatalog, ...compactDev.filter((_, i) => !held.has(i))];

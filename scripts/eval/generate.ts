@@ -9,7 +9,7 @@ import { levelFreeName } from '../../src/catalog/repository.js';
 import { stripDiacritics } from '../../src/text/normalize.js';
 import { createRandom, type Random } from './random.js';
 
-export const queryKinds = ['drop', 'reorder', 'alias', 'result', 'document', 'aspect', 'bare', 'abbrev'] as const;
+export const queryKinds = ['drop', 'reorder', 'alias', 'result', 'document', 'aspect', 'bare', 'abbrev', 'story'] as const;
 export type QueryKind = (typeof queryKinds)[number];
 
 export interface GeneratedQuery {
@@ -73,6 +73,19 @@ const aspectTails = [
   'làm như thế nào',
 ];
 const askHeads = ['', '', 'cho hỏi ', 'xin hỏi ', 'tôi muốn ', 'muốn '];
+
+/**
+ * Sentences of a citizen's own situation, told before the question (written for this generator; they mention family,
+ * places and time the way such messages do, and name no procedure). {q} is the question.
+ */
+const storyFrames = [
+  'Gia đình tôi ở một xã vùng cao, đi lại khó khăn, con cái đều đi làm xa. Cho tôi hỏi {q}?',
+  'Tôi năm nay ngoài năm mươi tuổi, trước đây làm ruộng, nay sống cùng vợ và hai con ở thị trấn. Tôi muốn {q} thì làm thế nào?',
+  'Năm ngoái nhà tôi đã ra xã hỏi một lần nhưng cán bộ bảo thiếu giấy tờ nên phải về. Nay tôi cần {q}, vậy phải chuẩn bị gì?',
+  'Chào anh chị. Mẹ tôi đã lớn tuổi, mắt kém, nhờ tôi đi làm giúp. Xin hỏi {q} nộp ở đâu và mất bao lâu?',
+  'Tôi đang làm công nhân ở tỉnh khác, cuối năm mới về quê được. Tôi muốn hỏi {q} có làm qua mạng được không?',
+  'Vợ chồng tôi mới chuyển về ở nhà của bố mẹ vợ được mấy tháng. Cho hỏi {q} cần những giấy tờ gì ạ? Cảm ơn.',
+];
 const resultHeads = ['xin ', 'muốn có ', 'làm ', 'xin cấp '];
 
 /** Words after which a name can be cut in two and the halves swapped ("cấp thẻ … cho người …" → "cho người … cấp thẻ …"). */
@@ -178,6 +191,16 @@ function candidates(p: Procedure, rnd: Random): Partial<Record<QueryKind, string
 }
 
 /**
+ * A citizen's story around one of the other queries (not the name itself: people telling a story name the procedure
+ * the way they remember it).
+ */
+function story(c: Partial<Record<QueryKind, string>>, rnd: Random): string | undefined {
+  const inner = (['drop', 'alias', 'result', 'document', 'reorder'] as const).map((k) => c[k]).filter((x): x is string => Boolean(x?.trim()));
+  if (!inner.length) return undefined;
+  return tidy(rnd.pick(storyFrames).replace('{q}', rnd.pick(inner).toLowerCase()));
+}
+
+/**
  * `count` queries (about) over a seeded sample of procedures, `perProcedure` kinds each (the rarer kinds — alias,
  * abbreviation — first when a procedure can give them). Never an empty query; the same seed gives the same list.
  */
@@ -200,6 +223,7 @@ export function generateQueries(procedures: readonly Procedure[], options: Gener
   const out: GeneratedQuery[] = [];
   for (const p of sample) {
     const c = candidates(p, rnd);
+    c.story = story(c, rnd);
     const available = queryKinds.filter((k) => c[k]?.trim());
     const rare: QueryKind[] = available.filter((k) => k === 'alias' || k === 'abbrev');
     const kinds = [...rnd.shuffle(rare), ...rnd.shuffle(available.filter((k) => !rare.includes(k)))].slice(0, per);

@@ -13,7 +13,7 @@ import { createRandom } from './random.js';
 
 export interface Recorded {
   /** The search result as decide() sees it (the answer service searches with top 8). */
-  found: Pick<SearchResult, 'results' | 'confidence'>;
+  found: Pick<SearchResult, 'results' | 'confidence' | 'signals'>;
   /** Codes that answer the question (level twins and same-name procedures included); empty: none in the catalog searched. */
   right: string[];
 }
@@ -30,19 +30,25 @@ export interface AnswerCounts {
   outOfCatalog: number;
   /** Out-of-catalog questions not answered (clarify or unresolved). */
   heldBack: number;
+  /** Out-of-catalog questions given a list of choices (none of which can be right). */
+  outClarified: number;
 }
 
 export interface Objective {
   /** Cost of one wrong answer in right answers. */
   penalty: number;
+  /** Value of a list of choices with the right procedure among them (one tap more than an answer). */
+  clarifyValue?: number;
+  /** Cost of a list with nothing right in it, in or out of the catalog (a read for nothing). */
+  noiseCost?: number;
   /** Minimum share of out-of-catalog records held back. */
   minHeldBack: number;
 }
 
-export const defaultObjective: Objective = { penalty: 3, minHeldBack: 0.85 };
+export const defaultObjective: Objective = { penalty: 3, clarifyValue: 0.5, noiseCost: 0.25, minHeldBack: 0.85 };
 
 export function emptyCounts(): AnswerCounts {
-  return { inCatalog: 0, answeredRight: 0, answeredWrong: 0, helped: 0, clarifyWithoutRight: 0, unresolved: 0, outOfCatalog: 0, heldBack: 0 };
+  return { inCatalog: 0, answeredRight: 0, answeredWrong: 0, helped: 0, clarifyWithoutRight: 0, unresolved: 0, outOfCatalog: 0, heldBack: 0, outClarified: 0 };
 }
 
 export function addCounts(a: AnswerCounts, b: AnswerCounts): AnswerCounts {
@@ -64,6 +70,7 @@ export function tally(records: readonly Recorded[], th: AnswerThresholds): Answe
     if (!r.right.length) {
       c.outOfCatalog++;
       if (d.outcome !== 'answered') c.heldBack++;
+      if (d.outcome === 'clarify') c.outClarified++;
       continue;
     }
     c.inCatalog++;
@@ -94,11 +101,17 @@ export function compactNames(records: readonly Recorded[]): Recorded[] {
     if (!v) keys.set(k, (v = `n${keys.size}`));
     return v;
   };
-  return records.map((r) => ({ right: r.right, found: { confidence: r.found.confidence, results: r.found.results.map((h) => ({ ...h, name: keyOf(h.name) })) } }));
+  return records.map((r) => ({ right: r.right, found: { confidence: r.found.confidence, signals: r.found.signals, results: r.found.results.map((h) => ({ ...h, name: keyOf(h.name) })) } }));
 }
 
+/**
+ * right − penalty × wrong (answers to out-of-catalog questions are wrong answers too, but they are held to the floor
+ * instead) + clarifyValue × lists with the right one − noiseCost × lists with nothing right, in or out of the catalog.
+ */
 export function objectiveValue(c: AnswerCounts, o: Objective = defaultObjective): number {
-  return c.answeredRight - o.penalty * c.answeredWrong;
+  const clarifiedRight = c.helped - c.answeredRight;
+  const v = c.answeredRight - o.penalty * c.answeredWrong + (o.clarifyValue ?? 0) * clarifiedRight - (o.noiseCost ?? 0) * (c.clarifyWithoutRight + c.outClarified);
+  return Math.round(v * 1000) / 1000;
 }
 
 export function heldBackShare(c: AnswerCounts): number {
@@ -112,17 +125,22 @@ const steps = (from: number, to: number, step: number) => {
 };
 
 /**
- * The thresholds tried: clarifyMin ≤ aloneMin ≤ answerMin on a 0.05 grid, four closeRatio values; any other
- * threshold keeps its value in `base`. With clarifyMin ≤ aloneMin, clarifyMin only moves questions between "clarify"
- * and "unresolved", which the objective does not price: it is chosen by the tie-break (more helped), so the lowest.
+ * The thresholds tried, with `base`'s model: clarifyMin on a 0.05 grid, pAnswer (the model's probability to answer) on
+ * a 0.025 grid, four rivalRatio values (1.01: no rival check). Without a model, answerMin ≥ aloneMin on a 0.05 grid
+ * instead of pAnswer. Any other threshold (closeRatio, which only shapes the list) keeps its value in `base`.
  */
 export function thresholdGrid(base: AnswerThresholds = defaultThresholds): AnswerThresholds[] {
   const grid: AnswerThresholds[] = [];
-  for (const clarifyMin of steps(0.15, 0.6, 0.05))
-    for (const answerMin of steps(0.35, 0.95, 0.05)) {
-      if (answerMin < clarifyMin) continue;
-      for (const aloneMin of steps(clarifyMin, answerMin, 0.05))
-        for (const closeRatio of [0.6, 0.7, 0.8, 0.9]) grid.push({ ...base, clarifyMin, answerMin, aloneMin, closeRatio });
+  for (const clarifyMin of steps(0.1, 0.5, 0.05))
+    for (const rivalRatio of [0.85, 0.9, 0.95, 1.01]) {
+      if (base.model) {
+        for (const pAnswer of steps(0.3, 0.975, 0.025)) grid.push({ ...base, clarifyMin, rivalRatio, pAnswer });
+        continue;
+      }
+      for (const answerMin of steps(0.35, 0.95, 0.05)) {
+        if (answerMin < clarifyMin) continue;
+        for (const aloneMin of steps(clarifyMin, answerMin, 0.05)) grid.push({ ...base, clarifyMin, rivalRatio, answerMin, aloneMin });
+      }
     }
   return grid;
 }

@@ -15,6 +15,7 @@ export function countsOfMetrics(m: AnswerMetrics): AnswerCounts {
     unresolved: m.unresolved,
     outOfCatalog: m.outOfCatalog,
     heldBack: m.outNotAnswered,
+    outClarified: m.outClarified,
   };
 }
 
@@ -30,9 +31,10 @@ export function answersRow(label: string, c: AnswerCounts): string {
 }
 
 export function thresholdsText(th: AnswerThresholds): string {
-  return Object.entries(th)
-    .map(([k, v]) => `${k} ${Number(v).toFixed(2)}`)
-    .join(', ');
+  const { model, ...rest } = th;
+  const own = Object.entries(rest).map(([k, v]) => `${k} ${Number(v).toFixed(3)}`);
+  if (model) own.push(`model bias ${model.bias} ${Object.entries(model.weights).map(([k, v]) => `${k} ${v}`).join(' ')}`);
+  return own.join(', ');
 }
 
 /** top-1 and recall@5 of recorded in-catalog search results (level twins count as right). */

@@ -1,39 +1,61 @@
 /**
  * The answer / clarify / unresolved decision, pure: from one search result and the thresholds, what the core does.
- * Kept apart from the service so that the calibration (scripts/calibrate.ts) can replay thousands of recorded search
+ * Kept apart from the service so that the calibration (`npm run calibrate`) can replay thousands of recorded search
  * results under other thresholds without running the service.
+ *
+ * With a searcher that reports its evidence (`signals`), whether to answer is a small logistic model over that evidence
+ * (`DecisionModel`), fitted on questions generated from the catalog itself and on the same questions with their
+ * procedure left out (see scripts/eval/). Without signals (simple or fake searchers), confidence bands decide.
  */
 import { levelLabels } from '../catalog/schema.js';
 import { levelFreeName } from '../catalog/repository.js';
 import type { Choice, Outcome } from '../channels/types.js';
 import type { SearchHit, SearchResult } from '../retrieval/types.js';
+import { calibrated } from './decision-model.js';
+
+/** The evidence the model reads, each 0..1 (see SearchSignals; closeness is the runner-up's score over the top's). */
+export const decisionFeatures = ['confidence', 'cover', 'margin', 'queryCover', 'nameQueryCover', 'actionsAgree', 'closeness', 'topScore'] as const;
+export type DecisionFeature = (typeof decisionFeatures)[number];
+
+export interface DecisionModel {
+  bias: number;
+  /** A feature without a weight counts zero. */
+  weights: Partial<Record<DecisionFeature, number>>;
+}
 
 export interface AnswerThresholds {
-  /** Below this confidence the core says it does not know. */
+  /** Below this confidence the core says it does not know (nothing plausible was found). */
   clarifyMin: number;
-  /** At or above this confidence the top hit is answered directly, unless a rival is within rivalRatio of it. */
+  /** With signals: answer when the model's probability that the top hit is what was asked is at least this. */
+  pAnswer: number;
+  /** Without signals: at or above this confidence the top hit is answered, unless a rival is within rivalRatio of it. */
   answerMin: number;
+  /**
+   * Without signals, between clarifyMin and answerMin: at or above this confidence, a top hit with no other procedure
+   * within closeRatio of it is answered (there is nothing close to choose between).
+   */
+  aloneMin: number;
   /** Another procedure scoring at least this share of the top score is a rival: the citizen chooses between them. */
   rivalRatio: number;
   /** Candidates scoring at least this share of the top score are offered as choices. */
   closeRatio: number;
-  /**
-   * Between clarifyMin and answerMin: at or above this confidence, a top hit with no other procedure within closeRatio
-   * of it is answered (there is nothing close to choose between); below it, the citizen chooses.
-   */
-  aloneMin: number;
-  /**
-   * An answer also needs the top procedure to mention at least this (IDF-weighted) share of the question's content
-   * words (the searcher's `signals.queryCover`); below it the question is about something the procedure does not
-   * cover, and the citizen chooses instead. 0 turns the check off (and searchers without signals are never held to it).
-   */
-  minQueryCover: number;
+  /** The answer model; none: confidence bands only. */
+  model?: DecisionModel;
 }
 
 /** How many choices a clarification offers at most: a short list costs one tap, a long one is not read. */
 export const MAX_CHOICES = 4;
 
-export const defaultThresholds: AnswerThresholds = { clarifyMin: 0.3, answerMin: 0.5, rivalRatio: 0.95, closeRatio: 0.8, aloneMin: 0.4, minQueryCover: 0 };
+export const defaultThresholds: AnswerThresholds = {
+  clarifyMin: 0.3,
+  answerMin: 0.5,
+  aloneMin: 0.4,
+  rivalRatio: 0.95,
+  closeRatio: 0.8,
+  pAnswer: 0.5,
+  ...calibrated.thresholds,
+  model: calibrated.model,
+};
 
 export interface Decision {
   outcome: Extract<Outcome, 'answered' | 'clarify' | 'unresolved'>;
@@ -49,22 +71,60 @@ function choiceOf(h: SearchHit, i: number): Choice {
   };
 }
 
+type Found = Pick<SearchResult, 'results' | 'confidence' | 'signals'>;
+
+/** The best hit that is not the top one's level twin (the searcher collapses twins; other searchers may not). */
+function runnerUp(hits: readonly SearchHit[]): SearchHit | undefined {
+  const top = hits[0];
+  return top && hits.find((h, i) => i > 0 && levelFreeName(h.name) !== levelFreeName(top.name));
+}
+
+/** The model's features of a search result; undefined when the searcher reports no signals. */
+export function featuresOf(found: Found): Record<DecisionFeature, number> | undefined {
+  const s = found.signals;
+  const top = found.results[0];
+  if (!s || !top) return undefined;
+  const second = runnerUp(found.results);
+  return {
+    confidence: found.confidence,
+    cover: s.cover,
+    margin: s.margin,
+    queryCover: s.queryCover,
+    nameQueryCover: s.nameQueryCover,
+    actionsAgree: s.actionsAgree ? 1 : 0,
+    closeness: second && top.score > 0 ? Math.min(1, second.score / top.score) : 0,
+    topScore: Math.min(1, Math.max(0, top.score)),
+  };
+}
+
+/** Probability that the top hit is what was asked, by the model; undefined without signals. */
+export function answerProbability(found: Found, model: DecisionModel): number | undefined {
+  const f = featuresOf(found);
+  if (!f) return undefined;
+  let z = model.bias;
+  for (const k of decisionFeatures) z += (model.weights[k] ?? 0) * f[k];
+  return 1 / (1 + Math.exp(-z));
+}
+
 /**
  * Answer when one procedure is clearly meant, offer the close candidates when several are plausible, and say it does
  * not know when nothing is. Hits are one per procedure (level twins already collapsed by the searcher).
  */
-export function decide(found: Pick<SearchResult, 'results' | 'confidence' | 'signals'>, th: AnswerThresholds = defaultThresholds): Decision {
+export function decide(found: Found, th: AnswerThresholds = defaultThresholds): Decision {
   const hits = found.results;
   const top = hits[0];
   const confidence = found.confidence;
   if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
-  // The same procedure published at another level is not a rival (the searcher collapses such twins; others may not).
-  const second = hits.find((h, i) => i > 0 && levelFreeName(h.name) !== levelFreeName(top.name));
+  const second = runnerUp(hits);
   const rival = second !== undefined && second.score >= top.score * th.rivalRatio;
-  const covers = (found.signals?.queryCover ?? 1) >= th.minQueryCover;
-  if (confidence >= th.answerMin && !rival && covers) return { outcome: 'answered', choices: [] };
   const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, MAX_CHOICES);
-  if (close.length === 1 && confidence >= th.aloneMin && covers) return { outcome: 'answered', choices: [] };
+  const p = th.model ? answerProbability(found, th.model) : undefined;
+  if (p !== undefined) {
+    if (p >= th.pAnswer && !rival) return { outcome: 'answered', choices: [] };
+  } else {
+    if (confidence >= th.answerMin && !rival) return { outcome: 'answered', choices: [] };
+    if (close.length === 1 && confidence >= th.aloneMin) return { outcome: 'answered', choices: [] };
+  }
   if (close.length < 2) close.push(...hits.slice(close.length, 2));
   return { outcome: 'clarify', choices: close.slice(0, MAX_CHOICES).map(choiceOf) };
 }

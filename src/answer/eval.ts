@@ -30,6 +30,8 @@ export interface AnswerMetrics {
   outOfCatalog: number;
   /** out-of-catalog questions not answered (clarify or unresolved). */
   outNotAnswered: number;
+  /** out-of-catalog questions given a list of choices. */
+  outClarified: number;
   p50: number;
   p95: number;
   ungrounded: { q: string; code: string; problems: GroundingProblem[] }[];
@@ -80,6 +82,7 @@ export async function evaluateAnswers(
     unresolved: 0,
     outOfCatalog: unmatched.length,
     outNotAnswered: 0,
+    outClarified: 0,
     p50: 0,
     p95: 0,
     ungrounded: [],
@@ -119,6 +122,7 @@ export async function evaluateAnswers(
   for (const x of unmatched) {
     const r = await ask(x.q);
     if (r.outcome !== 'answered') m.outNotAnswered++;
+    if (r.outcome === 'clarify') m.outClarified++;
   }
   m.p50 = percentile(ms, 50);
   m.p95 = percentile(ms, 95);

@@ -171,7 +171,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           const found = await deps.searcher.search(arg, { top: 1 });
           p = await procedureOrUndefined(found.results[0]?.code);
         }
-        if (!p) return { reply: reply('unresolved', texts.ttNotFound(arg.slice(0, 100))) };
+        if (!p) return { reply: reply('unresolved', texts.ttNotFound(Array.from(arg).slice(0, 100).join(''))) };
         const text = deps.renderFull ? `${deps.renderFull(p)}` : composeAnswer(p, [], { full: true });
         return { reply: reply('answered', text, { citations: [citationOf(p)], feedback: true }), session: { lastCode: p.code, lastAspects: [] }, code: p.code };
       }

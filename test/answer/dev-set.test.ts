@@ -54,16 +54,16 @@ describe.runIf(present)('answers to the dev questions over the national catalog'
     expect(metrics.ungrounded).toEqual([]);
   });
 
-  // Floors are set well under what `npm run eval` reports over the four files (measured 2026-12-04: answered right
-  // 0.50, wrong 0.03, right procedure answered or offered 0.75, out-of-catalog held back 0.80), so that the suite
-  // catches a collapse, not noise or a small trade-off.
+  // Floors are set under what `npm run eval` reports over the four files with the catalog-calibrated rule (measured
+  // 2026-12-04: answered right 0.18, wrong 0.00, right procedure answered or offered 0.90, out-of-catalog held back
+  // 1.00), so that the suite catches a collapse — above all more wrong answers — not noise or a small trade-off.
   it('does not answer most out-of-catalog questions', () => {
-    expect(metrics.outNotAnswered / metrics.outOfCatalog).toBeGreaterThanOrEqual(0.7);
+    expect(metrics.outNotAnswered / metrics.outOfCatalog).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('answers or offers the right procedure for most in-catalog questions', () => {
-    expect((metrics.answeredRight + metrics.clarifyWithRight) / metrics.inCatalog).toBeGreaterThanOrEqual(0.5);
-    expect(metrics.answeredWrong / metrics.inCatalog).toBeLessThanOrEqual(0.15);
-    expect(metrics.answeredRight / metrics.inCatalog).toBeGreaterThanOrEqual(0.35);
+  it('answers or offers the right procedure for most in-catalog questions, and rarely answers wrong', () => {
+    expect((metrics.answeredRight + metrics.clarifyWithRight) / metrics.inCatalog).toBeGreaterThanOrEqual(0.8);
+    expect(metrics.answeredWrong / metrics.inCatalog).toBeLessThanOrEqual(0.05);
+    expect(metrics.answeredRight / metrics.inCatalog).toBeGreaterThanOrEqual(0.1);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createAnswerService, type DossierPort } from '../../src/answer/service.js';
+import { defaultThresholds } from '../../src/answer/decide.js';
 import { createSessionStore } from '../../src/answer/session.js';
 import type { InteractionRecord } from '../../src/analytics/types.js';
 import type { Incoming } from '../../src/channels/types.js';
@@ -121,7 +122,7 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
     const close = await service(fixed([0.9, 0.8], 0.45)).handle(msg('câu hỏi', 'c3'));
     expect(close.outcome).toBe('clarify');
     expect(close.choices.map((c) => c.code)).toEqual([a.code, b.code]);
-    expect((await service(fixed([0.9, 0.6], 0.2)).handle(msg('câu hỏi', 'c4'))).outcome).toBe('unresolved');
+    expect((await service(fixed([0.9, 0.6], defaultThresholds.clarifyMin / 2)).handle(msg('câu hỏi', 'c4'))).outcome).toBe('unresolved');
   });
 
   it('answers a choice button the same way as typing its number', async () => {

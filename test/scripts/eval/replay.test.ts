@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultThresholds, type AnswerThresholds } from '../../../src/answer/decide.js';
 import { compactNames, kFolds, pickThresholds, tally, type Recorded } from '../../../scripts/eval/replay.js';
 
-const th = (clarifyMin: number, answerMin: number, aloneMin: number): AnswerThresholds => ({ ...defaultThresholds, clarifyMin, answerMin, aloneMin, closeRatio: 0.8 });
+const th = (clarifyMin: number, answerMin: number, aloneMin: number): AnswerThresholds => ({ ...defaultThresholds, clarifyMin, answerMin, aloneMin, closeRatio: 0.8, rivalRatio: 0.95, model: undefined });
 const hit = (code: string, score: number, name = `Thủ tục ${code}`) => ({ code, name, score });
 
 // Written by hand: A is right and alone, B has a wrong top hit with the right one close behind, O is out of catalog.
