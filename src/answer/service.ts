@@ -262,6 +262,13 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
               ? await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
               : await deps.dossier.lookup({ chatHash, code: dossierCode });
           result = reply('dossier', r.text);
+        } else if (u.dossierIntent && !dossierCode && deps.dossier && u.topic.every((w) => w === 'ho' || w === 'so')) {
+          // "ngừng theo dõi" with no code stops every subscription of the chat (as /huytheodoi does); "theo dõi hồ sơ"
+          // with no code asks for it.
+          result =
+            u.dossierIntent === 'unfollow'
+              ? reply('dossier', (await deps.dossier.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash })).text)
+              : reply('dossier', texts.dossierUsage());
         } else if (u.kind === 'empty') result = reply('smalltalk', texts.empty());
         else if (u.kind === 'greeting') result = reply('smalltalk', texts.greeting(deps.centre));
         else if (u.kind === 'help') result = reply('smalltalk', texts.help());

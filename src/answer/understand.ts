@@ -87,7 +87,7 @@ export function understand(text: string, hasContext = false, language: Language 
   const accented = hasDiacritics(text);
   const aspects = aspectNames.filter((a) => hasPhrase(L.aspects[a], all, accented));
   const core = stripFraming(all, accented, L);
-  const cueSets = [...aspectNames.map((a) => L.aspects[a]), L.intents.feedbackNegative, L.intents.feedbackPositive, L.intents.followStart, L.intents.thanks, L.intents.greeting, L.intents.help, L.intents.more, L.intents.question];
+  const cueSets = [...aspectNames.map((a) => L.aspects[a]), L.intents.feedbackNegative, L.intents.feedbackPositive, L.intents.followStart, L.intents.thanks, L.intents.greeting, L.intents.help, L.intents.more, L.intents.question, L.intents.follow, L.intents.unfollow];
   const topic = without(core, cueSets, accented)
     .filter((s) => !isStopSyllable(s, accented, L))
     .map((s) => s.folded);

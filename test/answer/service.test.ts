@@ -222,4 +222,28 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
     const more = await s.handle(msg('xem thêm'));
     expect(more.text).toContain('Trường hợp ủy quyền người khác đi đăng ký');
   });
+
+  it('reads following and stopping in free text, with or without a dossier code', async () => {
+    const s = service();
+    await s.handle(msg('ngừng theo dõi hồ sơ H37.12-20260105-0002 giúp tôi'));
+    await s.handle(msg('theo doi ho so H37.12-20260105-0002'));
+    const stopAll = await s.handle(msg('thôi theo dõi hồ sơ'));
+    expect(stopAll.outcome).toBe('dossier');
+    const noCode = await s.handle(msg('theo dõi hồ sơ'));
+    expect(noCode.outcome).toBe('dossier');
+    expect(noCode.text).toMatch(/mã hồ sơ/);
+    expect(dossierCalls).toEqual(['unfollow:H37.12-20260105-0002', 'follow:H37.12-20260105-0002', 'unfollow:']);
+  });
+
+  it('a follow-up that names another topic is a new question, not more about the last answer', async () => {
+    const s = service();
+    const first = await s.handle(msg('đăng ký khai sinh cần giấy tờ gì'));
+    expect(first.citations[0]?.code).toBe('9.000001');
+    // Short, with an aspect word — but about marriage, not the birth registration just answered.
+    const next = await s.handle(msg('đăng ký kết hôn thì nộp ở đâu'));
+    expect(next.citations.map((c) => c.code)).toEqual(['9.000002']);
+    // A true follow-up refers to the procedure just answered.
+    const fee = await s.handle(msg('còn lệ phí thì sao?'));
+    expect(fee.citations.map((c) => c.code)).toEqual(['9.000002']);
+  });
 });

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgliteDb } from '../../src/db/pglite.js';
+import { migrate } from '../../src/db/migrate.js';
+import type { Db } from '../../src/db/db.js';
+import { createCatalogRepository } from '../../src/catalog/repository.js';
+import { readKnowledgeProcedures } from '../../src/catalog/knowledge.js';
+import { syncIndex } from '../../src/retrieval/indexer.js';
+import { createSearcher } from '../../src/retrieval/searcher.js';
+import { createLocalEmbedder } from '../../src/retrieval/embedders.js';
+import { defaultLexicon } from '../../src/text/lexicon.js';
+import { createEvalAnswerService } from '../../src/answer/eval.js';
+import type { Reply } from '../../src/channels/types.js';
+
+/**
+ * How the bot treats the kinds of message a citizen really sends, over the shipped catalog (what `npm start` serves),
+ * through the answer service with the calibrated decision. Every message was written for this test.
+ */
+describe('citizens as they write, over the shipped catalog', () => {
+  let db: Db;
+  let ask: (text: string, chat?: string) => Promise<Reply>;
+  let n = 0;
+  const codes = (r: Reply) => [...r.citations, ...r.choices].map((c) => c.code);
+
+  beforeAll(async () => {
+    db = await createPgliteDb();
+    await migrate(db);
+    await createCatalogRepository(db).upsertProcedures(readKnowledgeProcedures('knowledge/procedures').procedures, { source: 'knowledge' });
+    const embedder = createLocalEmbedder('hash');
+    await syncIndex(db, embedder);
+    const lexicon = defaultLexicon();
+    const searcher = createSearcher({ db, embedder, lexicon });
+    await searcher.refresh();
+    const service = createEvalAnswerService(db, searcher, lexicon);
+    ask = (text, chat = `c${n++}`) => service.handle({ channel: 'web', chatId: chat, text, receivedAt: new Date() });
+  }, 120_000);
+  afterAll(async () => db?.close());
+
+  it('a bare topic is answered or offered, never "unresolved"', async () => {
+    const r = await ask('cưới vợ cần giấy tờ gì');
+    expect(['answered', 'clarify']).toContain(r.outcome);
+    expect(codes(r)).toContain('1.000894');
+  });
+
+  it('a bare action lists the common procedures it can mean', async () => {
+    const r = await ask('xin cấp lại');
+    expect(r.outcome).toBe('clarify');
+    expect(r.choices.length).toBeGreaterThanOrEqual(2);
+    for (const c of r.choices) expect(c.name).toMatch(/^Cấp lại/);
+  });
+
+  it('a bare everyday name of a paper offers choices instead of picking one procedure', async () => {
+    const r = await ask('bìa đỏ');
+    expect(r.outcome).toBe('clarify');
+    expect(r.choices.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a mistake on a paper is a question about correcting it, not feedback on the bot', async () => {
+    const r = await ask('giấy đăng ký kết hôn in sai tên vợ');
+    expect(r.outcome).not.toBe('feedback');
+    expect(codes(r)).toContain('1.004859');
+  });
+
+  it('a slow web site is not an emergency; a fire is', async () => {
+    expect((await ask('cổng dịch vụ công tải trang chậm quá')).outcome).not.toBe('emergency');
+    expect((await ask('ung dung dang chay rat cham')).outcome).not.toBe('emergency');
+    expect((await ask('nhà bên cạnh đang cháy, cứu với')).outcome).toBe('emergency');
+  });
+
+  it('"có tốn tiền không" asks the fee of the procedure named, not a procedure about losing something', async () => {
+    const r = await ask('đăng ký tạm trú có tốn tiền không');
+    expect(codes(r)[0]).toBe('1.004194');
+    expect(r.text).toMatch(/Phí, lệ phí|lệ phí/i);
+  });
+
+  it('a licence the catalog does not have is not answered with a nearby one', async () => {
+    expect((await ask('mở quán karaoke cần giấy phép gì')).outcome).not.toBe('answered');
+  });
+
+  it('in a conversation, a message about another matter is a new question', async () => {
+    const first = await ask('đăng ký kết hôn cần gì', 'talk');
+    expect(codes(first)).toContain('1.000894');
+    const next = await ask('mở quán tạp hóa thì đăng ký ở đâu', 'talk');
+    expect(next.citations.map((c) => c.code)).not.toContain('1.000894');
+    expect(codes(next)).toContain('1.001612');
+  });
+});
