@@ -45,7 +45,7 @@ export interface Objective {
   minHeldBack: number;
 }
 
-export const defaultObjective: Objective = { penalty: 3, clarifyValue: 0.5, noiseCost: 0.25, minHeldBack: 0.85 };
+export const defaultObjective: Objective = { penalty: 3, clarifyValue: 0.5, noiseCost: 0.1, minHeldBack: 0.85 };
 
 export function emptyCounts(): AnswerCounts {
   return { inCatalog: 0, answeredRight: 0, answeredWrong: 0, helped: 0, clarifyWithoutRight: 0, unresolved: 0, outOfCatalog: 0, heldBack: 0, outClarified: 0 };
@@ -132,7 +132,7 @@ const steps = (from: number, to: number, step: number) => {
 export function thresholdGrid(base: AnswerThresholds = defaultThresholds): AnswerThresholds[] {
   const grid: AnswerThresholds[] = [];
   for (const clarifyMin of steps(0.1, 0.5, 0.05))
-    for (const rivalRatio of [0.85, 0.9, 0.95, 1.01]) {
+    for (const rivalRatio of [0.9, 0.95, 1.01]) {
       if (base.model) {
         for (const pAnswer of steps(0.3, 0.975, 0.025)) grid.push({ ...base, clarifyMin, rivalRatio, pAnswer });
         continue;

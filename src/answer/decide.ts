@@ -13,8 +13,12 @@ import type { Choice, Outcome } from '../channels/types.js';
 import type { SearchHit, SearchResult } from '../retrieval/types.js';
 import { calibrated } from './decision-model.js';
 
-/** The evidence the model reads, each 0..1 (see SearchSignals; closeness is the runner-up's score over the top's). */
-export const decisionFeatures = ['confidence', 'cover', 'margin', 'queryCover', 'nameQueryCover', 'actionsAgree', 'closeness', 'topScore'] as const;
+/**
+ * The evidence the model reads, each 0..1 (see SearchSignals). closeness: the runner-up's score over the top's;
+ * soleFullName: the question names the top procedure whole, no other one whole, and little else that names
+ * procedures ("đăng ký khai sinh cần gì" against "Đăng ký khai sinh lưu động").
+ */
+export const decisionFeatures = ['confidence', 'cover', 'margin', 'queryCover', 'nameQueryCover', 'actionsAgree', 'closeness', 'topScore', 'soleFullName'] as const;
 export type DecisionFeature = (typeof decisionFeatures)[number];
 
 export interface DecisionModel {
@@ -94,6 +98,7 @@ export function featuresOf(found: Found): Record<DecisionFeature, number> | unde
     actionsAgree: s.actionsAgree ? 1 : 0,
     closeness: second && top.score > 0 ? Math.min(1, second.score / top.score) : 0,
     topScore: Math.min(1, Math.max(0, top.score)),
+    soleFullName: s.cover >= 0.999 && s.rivalCover < 0.999 && s.nameQueryCover >= 0.9 ? 1 : 0,
   };
 }
 

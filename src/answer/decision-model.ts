@@ -5,10 +5,10 @@
 import type { AnswerThresholds, DecisionModel } from './decide.js';
 
 export const calibrated: { thresholds: Partial<AnswerThresholds>; model?: DecisionModel; fittedOn?: string } = {
-  thresholds: {clarifyMin: 0.15, pAnswer: 0.675, rivalRatio: 0.95},
+  thresholds: {clarifyMin: 0.1, pAnswer: 0.675, rivalRatio: 0.9},
   model: {
-    bias: -3.81,
-    weights: {confidence: 1.569, cover: 0.202, margin: 1.66, queryCover: 1.446, nameQueryCover: 2.721, actionsAgree: 0.394, closeness: -2.404, topScore: 0.734},
+    bias: -3.717,
+    weights: {confidence: 1.519, cover: 0.108, margin: 1.626, queryCover: 1.499, nameQueryCover: 2.628, actionsAgree: 0.429, closeness: -2.361, topScore: 0.684, soleFullName: 0.213},
   },
   fittedOn: "900 generated queries and 450 leave-one-out (seed 1) over 2642 procedures",
 };

@@ -511,6 +511,7 @@ function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: 
   const r = (x: number) => Math.round(x * 1000) / 1000;
   return {
     cover: r(nameCover(e, qb)),
+    rivalCover: second === undefined ? 0 : r(nameCover(ix.procs[second]!, qb)),
     margin: r(Math.min(1, margin)),
     queryCover: r(total > 0 ? covered / total : 1),
     nameQueryCover: r(nameTotal > 0 ? nameCovered / nameTotal : 1),

@@ -19,20 +19,38 @@ export interface WeightedTerm {
 /** Channel weights for query terms. */
 export const channelWeights = { unigram: 1, bigram: 1.3, accentedUnigram: 0.4, accentedBigram: 0.5, expansion: 0.6 };
 
-function pushTerms(sy: readonly Syllable[], accented: boolean, out: (t: string, channel: keyof typeof channelWeights) => void) {
+function pushTerms(
+  sy: readonly Syllable[],
+  accented: boolean,
+  out: (t: string, channel: keyof typeof channelWeights, scale: number) => void,
+  scaleAt: (i: number) => number = () => 1,
+) {
   const stop = sy.map((s) => isStopSyllable(s, accented));
   for (let i = 0; i < sy.length; i++) {
     const s = sy[i]!;
     if (!stop[i]) {
-      out(s.folded, 'unigram');
-      if (accented) out('~' + s.accented, 'accentedUnigram');
+      out(s.folded, 'unigram', scaleAt(i));
+      if (accented) out('~' + s.accented, 'accentedUnigram', scaleAt(i));
     }
     if (i + 1 < sy.length && !(stop[i] && stop[i + 1])) {
       const n = sy[i + 1]!;
-      out(s.folded + '_' + n.folded, 'bigram');
-      if (accented) out('~' + s.accented + '_' + n.accented, 'accentedBigram');
+      const scale = Math.min(scaleAt(i), scaleAt(i + 1));
+      out(s.folded + '_' + n.folded, 'bigram', scale);
+      if (accented) out('~' + s.accented + '_' + n.accented, 'accentedBigram', scale);
     }
   }
+}
+
+/**
+ * Weight of the words of aspect cues ("giấy tờ", "lệ phí", "bao lâu") in a question: they say what is asked about the
+ * procedure, not which one it is, so a procedure whose name happens to contain them must not win on them.
+ */
+export const aspectCueWeight = 0.3;
+
+function aspectCueMask(a: TextAnalysis): Uint8Array {
+  const cue = new Uint8Array(a.syllables.length);
+  for (const set of Object.values(defaultLanguage().aspects)) for (const m of findPhrases(set, a.syllables, a.accented)) cue.fill(1, m.start, m.end);
+  return cue;
 }
 
 /** Term frequencies of a document text (catalog text is always accented). */
@@ -52,13 +70,14 @@ export function documentLength(tf: Map<string, number>): number {
 /** Weighted query terms from an analysis: the filler-free text plus lexicon expansions at a lower weight. */
 export function queryTerms(a: TextAnalysis): WeightedTerm[] {
   const w = new Map<string, number>();
-  const add = (scale: number) => (t: string, ch: keyof typeof channelWeights) => {
+  const add = (scale: number) => (t: string, ch: keyof typeof channelWeights, at: number) => {
     // Repeated terms in long questions count sublinearly.
     const prev = w.get(t);
-    const inc = channelWeights[ch] * scale;
+    const inc = channelWeights[ch] * scale * at;
     w.set(t, prev === undefined ? inc : prev + inc * 0.3);
   };
-  pushTerms(a.syllables, a.accented, add(1));
+  const cue = aspectCueMask(a);
+  pushTerms(a.syllables, a.accented, add(1), (i) => (cue[i] ? aspectCueWeight : 1));
   const seen = new Set<string>();
   for (const e of a.expansions) {
     for (const phrase of e.to) {
@@ -96,8 +115,8 @@ export function askingTokens(text: string, lexicon: Lexicon | undefined, whole?:
 /** Content words that name the topic: function words, question words and aspect cues ("lệ phí", "ở đâu", "online") left out. */
 function topicTokens(a: TextAnalysis): string[] {
   const L = defaultLanguage();
-  const cue = new Uint8Array(a.syllables.length);
-  for (const set of [...Object.values(L.aspects), L.intents.question]) for (const m of findPhrases(set, a.syllables, a.accented)) cue.fill(1, m.start, m.end);
+  const cue = aspectCueMask(a);
+  for (const m of findPhrases(L.intents.question, a.syllables, a.accented)) cue.fill(1, m.start, m.end);
   return a.syllables.filter((s, i) => !cue[i] && !isStopSyllable(s, a.accented, L)).map((s) => s.folded);
 }
 

@@ -49,6 +49,8 @@ export interface SearchSignals {
    * Low when the question says "cấp lại" or "xóa" and the top procedure's name does not.
    */
   nameQueryCover: number;
+  /** The same share for the best other procedure (not a level twin): 1 when the question also names it whole. */
+  rivalCover: number;
   /** false when the question and the top procedure's name disagree on a variant action ("cấp lại" vs "cấp", "xóa"). */
   actionsAgree: boolean;
 }

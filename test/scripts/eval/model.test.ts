@@ -6,7 +6,7 @@ import type { SearchSignals } from '../../../src/retrieval/types.js';
 
 // Hand-made records: when the top procedure's name covers the question's naming words, the top hit is right; when
 // it does not, the question was about a procedure left out (nothing right).
-const signals = (nameQueryCover: number): SearchSignals => ({ cover: 0.7, margin: 0.3, queryCover: 1, nameQueryCover, actionsAgree: true });
+const signals = (nameQueryCover: number): SearchSignals => ({ cover: 0.7, rivalCover: 0.3, margin: 0.3, queryCover: 1, nameQueryCover, actionsAgree: true });
 const rec = (nameQueryCover: number, right: boolean): Recorded => ({
   found: { results: [{ code: 'a', name: 'Cấp a', score: 1 }, { code: 'b', name: 'Cấp b', score: 0.5 }], confidence: 0.6, signals: signals(nameQueryCover) },
   right: right ? ['a'] : [],
