@@ -2,7 +2,7 @@
  * The channel-free core: understand → retrieve → decide → compose → cite. Every channel, the web chat and the CLI
  * call `handle`. It never throws for citizen input; failures become a polite `error` reply and a log line.
  */
-import type { Level, Procedure } from '../catalog/schema.js';
+import { levelLabels, type Level, type Procedure } from '../catalog/schema.js';
 import type { AnswerService, ChannelName, Choice, Incoming, Outcome, Reply } from '../channels/types.js';
 import type { InteractionRecorder } from '../analytics/types.js';
 import type { SearchHit, Searcher } from '../retrieval/types.js';
@@ -14,6 +14,7 @@ import type { SessionStore, ChatSession } from './session.js';
 import { understand, type Aspect, type Understanding } from './understand.js';
 import { levelFreeName } from '../catalog/repository.js';
 import { foldedTokens } from '../text/normalize.js';
+import { coordinatedQuestions } from '../text/language.js';
 import { texts, type CentreInfo } from './texts.js';
 import { decide, defaultThresholds, type AnswerThresholds } from './decide.js';
 
@@ -141,6 +142,16 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
 
     // The follow-up check above may already have searched the same text.
     const found = asFresh ?? (await deps.searcher.search(text, { top: 8 }));
+    const two = await twoThings(text);
+    if (two) {
+      const choices = two.map((h, i) => ({ index: i + 1, code: h.code, name: h.name, level: h.levels?.length ? h.levels.map((l) => levelLabels[l]).join(', ') : undefined }));
+      const lines = choices.map((c) => `${c.index}. ${c.name}${c.level ? ` (${c.level})` : ''} — mã ${c.code}`);
+      return {
+        reply: reply('clarify', `${texts.twoThings()}\n${lines.join('\n')}`, { choices }),
+        candidates: found.results,
+        session: { lastChoices: choices, lastAspects: asked, lastCode: undefined },
+      };
+    }
     const d = decide(found, th);
     if (d.outcome === 'answered' && found.results[0]) {
       const picked = await pickLevel(found.results[0], found.results, level);
@@ -154,6 +165,22 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       return { reply: clarifyReply(d.choices), candidates: found.results, session: { lastChoices: d.choices, lastAspects: asked, lastCode: undefined } };
     }
     return { reply: reply('unresolved', texts.unresolved(deps.centre)), candidates: found.results, session: { lastCode: undefined, lastChoices: [] } };
+  }
+
+  /**
+   * A short message that joins two things ("mất cả căn cước và bằng lái xe") and names a different procedure on each
+   * side: both are offered, so that neither is answered alone. Undefined otherwise (one procedure, or a side that
+   * names none plausibly).
+   */
+  async function twoThings(text: string): Promise<SearchHit[] | undefined> {
+    const pair = coordinatedQuestions(text);
+    if (!pair) return undefined;
+    const subs = await Promise.all(pair.map((q) => deps.searcher.search(q, { top: 4 })));
+    // Each side must name part of its procedure (a third of its name's word pairs), not merely find something.
+    const tops = subs.map((r) => (decide(r, th).outcome !== 'unresolved' && (r.signals?.cover ?? 1) >= 0.3 ? r.results[0] : undefined));
+    const [a, b] = tops;
+    if (!a || !b || levelFreeName(a.name) === levelFreeName(b.name)) return undefined;
+    return [a, b];
   }
 
   async function handleCommand(incoming: Incoming, chatHash: string, session: ChatSession | undefined): Promise<{ reply: Reply; session?: Partial<ChatSession>; comment?: string; code?: string }> {

@@ -46,6 +46,7 @@ export const texts = {
     'Anh/chị có thể: viết lại ngắn gọn tên việc cần làm (ví dụ "đăng ký thường trú", "cấp lại sổ đỏ bị mất"), ' +
     `hoặc liên hệ ${contactLine(c)} để cán bộ hướng dẫn. Câu hỏi đã được ghi lại để Trung tâm bổ sung thông tin.`,
   clarify: () => 'Câu hỏi của anh/chị có thể liên quan đến một trong các thủ tục sau. Anh/chị gõ số để chọn:',
+  twoThings: () => 'Câu hỏi của anh/chị nhắc tới hai việc, mỗi việc là một thủ tục riêng. Anh/chị gõ số để xem từng thủ tục:',
   clarifyNone: () => 'Nếu không có thủ tục nào đúng, anh/chị viết thêm việc cần làm (ví dụ "cấp lại … bị mất"), tôi sẽ tìm lại.',
   noChoices: () => 'Hiện không có danh sách nào để chọn. Anh/chị vui lòng gửi câu hỏi về thủ tục cần làm.',
   badChoice: (n: number) => `Danh sách chỉ có ${n} lựa chọn. Anh/chị gõ số từ 1 đến ${n}.`,

@@ -43,6 +43,7 @@ export const languageFileSchema = z.object({
   askOnly: phraseList,
   particles: phraseList,
   actions: phraseList,
+  coordinators: phraseList,
   stopWords: z.object({ accented: wordList, folded: wordList }),
   aspects: z.object(Object.fromEntries(aspectNames.map((a) => [a, phraseList])) as Record<Aspect, typeof phraseList>),
   intents: z.object(Object.fromEntries(intentNames.map((a) => [a, phraseList])) as Record<IntentName, typeof phraseList>),
@@ -79,6 +80,7 @@ export interface Language {
   askOnly: PhraseSet;
   particles: PhraseSet;
   actions: PhraseSet;
+  coordinators: PhraseSet;
   stopAccented: ReadonlySet<string>;
   stopFolded: ReadonlySet<string>;
   aspects: Record<Aspect, PhraseSet>;
@@ -195,6 +197,36 @@ export function actionsDisagree(asked: readonly string[], named: readonly string
   return !asked.some((a) => named.some((n) => agree(a, n)));
 }
 
+/** Longest message (in syllables) read for two coordinated things; longer ones are stories, read as one question. */
+const MAX_COORDINATED = 24;
+/** At most this many syllables on either side of the coordinator are taken as one of the two things. */
+const MAX_SIDE = 6;
+
+/**
+ * A short message that joins two things with a coordinator ("mất cả căn cước và bằng lái xe"), as two questions that
+ * each keep the rest of the message: "mất cả căn cước" and "mất bằng lái xe". The sides are the words after the
+ * coordinator (to the end, at most six) and one word (two syllables) before it. Undefined when there is no such join.
+ */
+export function coordinatedQuestions(text: string, language: Language = defaultLanguage()): [string, string] | undefined {
+  const sy = syllables(text);
+  if (sy.length > MAX_COORDINATED) return undefined;
+  const accented = sy.some((x) => x.marked);
+  const joins = findPhrases(language.coordinators, sy, accented).filter((m) => m.start > 0 && m.end < sy.length);
+  const join = joins[joins.length - 1];
+  if (!join) return undefined;
+  const after = Math.min(MAX_SIDE, sy.length - join.end);
+  // Before the join, the thing is taken as one word (most Vietnamese nouns are two syllables: "hộ chiếu", "căn cước"),
+  // so that the words before it ("bị mất …") stay with the second question too.
+  let before = Math.min(after, 2, join.start);
+  // "cả A và B": "cả" belongs to the join, not to A.
+  while (before > 0 && matchAt(language.coordinators, sy, join.start - before, accented)?.end === join.start - before + 1) before--;
+  if (before < 1) return undefined;
+  const words = (xs: readonly Syllable[]) => xs.map((x) => x.text).join(' ');
+  const first = words([...sy.slice(0, join.start), ...sy.slice(join.end + after)]);
+  const second = words([...sy.slice(0, join.start - before), ...sy.slice(join.end)]);
+  return [first, second];
+}
+
 /** Builds the language from validated data. */
 export function compileLanguage(data: z.infer<typeof languageFileSchema>): Language {
   const accentedStops = new Set(data.stopWords.accented.map((w) => syllables(w)[0]?.accented).filter((w): w is string => Boolean(w)));
@@ -206,6 +238,7 @@ export function compileLanguage(data: z.infer<typeof languageFileSchema>): Langu
     askOnly: compilePhrases(data.askOnly),
     particles: compilePhrases(data.particles),
     actions: compilePhrases(data.actions),
+    coordinators: compilePhrases(data.coordinators),
     stopAccented: accentedStops,
     stopFolded: new Set(data.stopWords.folded),
     aspects: Object.fromEntries(aspectNames.map((a) => [a, compilePhrases(data.aspects[a])])) as Record<Aspect, PhraseSet>,

@@ -83,4 +83,16 @@ describe('citizens as they write, over the shipped catalog', () => {
     expect(next.citations.map((c) => c.code)).not.toContain('1.000894');
     expect(codes(next)).toContain('1.001612');
   });
+
+  it('two papers lost at once are both offered, neither answered alone', async () => {
+    const r = await ask('túi xách bị trộm mất cả thẻ căn cước lẫn bằng lái xe');
+    expect(r.outcome).toBe('clarify');
+    expect(r.choices).toHaveLength(2);
+    expect(r.choices.some((c) => /căn cước/.test(c.name))).toBe(true);
+    expect(r.choices.some((c) => /giấy phép lái xe/.test(c.name))).toBe(true);
+    const both = await ask('làm khai sinh và nhập hộ khẩu cho cháu');
+    expect(both.choices.map((c) => c.code).sort()).toEqual(['1.001193', '1.004222']);
+    // Two aspects of one procedure joined the same way are one question.
+    expect((await ask('đăng ký kết hôn cần giấy tờ gì và lệ phí bao nhiêu')).outcome).toBe('answered');
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../src/text/analyze.js';
-import { compilePhrases, defaultLanguage, findPhrases, hasPhrase, loadLanguage, parseLanguage } from '../../src/text/language.js';
+import { compilePhrases, coordinatedQuestions, defaultLanguage, findPhrases, hasPhrase, loadLanguage, parseLanguage } from '../../src/text/language.js';
 import { syllables } from '../../src/text/normalize.js';
 import { isAppError } from '../../src/errors.js';
 
@@ -72,3 +72,17 @@ describe('language data file', () => {
     expect(() => parseLanguage(': :\n  - [', 'bad.yaml')).toThrow(/bad\.yaml: not valid YAML/);
   });
 });
+
+describe('coordinatedQuestions', () => {
+  it('splits a short message joining two things into two questions that keep the rest', () => {
+    expect(coordinatedQuestions('bị rơi mất hộ chiếu và thẻ bảo hiểm y tế')).toEqual(['bị rơi mất hộ chiếu', 'bị rơi mất thẻ bảo hiểm y tế']);
+    expect(coordinatedQuestions('xin cấp lại sổ đỏ hoặc sổ hồng')).toEqual(['xin cấp lại sổ đỏ', 'xin cấp lại sổ hồng']);
+  });
+
+  it('leaves alone a message without a join, a join at an edge, and a long story', () => {
+    expect(coordinatedQuestions('đăng ký tạm trú ở đâu')).toBeUndefined();
+    expect(coordinatedQuestions('và lệ phí')).toBeUndefined();
+    expect(coordinatedQuestions('năm ngoái tôi chuyển nhà về huyện bên cạnh sống cùng bố mẹ già, nay con tôi sắp vào lớp một nên tôi muốn hỏi làm thủ tục nhập học')).toBeUndefined();
+  });
+});
+
