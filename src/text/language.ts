@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { parseDataFile, readDataFile } from './data-file.js';
 import { syllables, type Syllable } from './normalize.js';
 
 /**
@@ -248,30 +246,14 @@ export function compileLanguage(data: z.infer<typeof languageFileSchema>): Langu
 
 /** Parses language YAML; throws AppError('catalog:invalid') naming the source and the bad field. */
 export function parseLanguage(yamlText: string, source = 'language'): Language {
-  let doc: unknown;
-  try {
-    doc = parseYaml(yamlText);
-  } catch (cause) {
-    throw new AppError('catalog:invalid', { message: `${source}: not valid YAML`, cause });
-  }
-  const res = languageFileSchema.safeParse(doc);
-  if (!res.success) {
-    const i = res.error.issues[0]!;
-    throw new AppError('catalog:invalid', { message: `${source}: ${i.path.join('.')}: ${i.message}` });
-  }
-  return compileLanguage(res.data);
+  const data = parseDataFile(languageFileSchema, yamlText, source);
+  return compileLanguage(data);
 }
 
 export const defaultLanguagePath = fileURLToPath(new URL('../../knowledge/language.yaml', import.meta.url));
 
 export function loadLanguage(path = defaultLanguagePath): Language {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new AppError('catalog:invalid', { message: `${path}: cannot read`, cause });
-  }
-  return parseLanguage(text, path);
+  return parseLanguage(readDataFile(path), path);
 }
 
 let cached: Language | undefined;

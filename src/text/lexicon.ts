@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { parseDataFile, readDataFile } from './data-file.js';
 import { syllables, type Syllable } from './normalize.js';
 
 /**
@@ -51,29 +49,13 @@ export function compileLexicon(entries: LexiconEntry[]): Lexicon {
 
 /** Parses lexicon YAML text; throws AppError('catalog:invalid') naming the source and the bad field. */
 export function parseLexicon(yamlText: string, source = 'lexicon'): Lexicon {
-  let doc: unknown;
-  try {
-    doc = parseYaml(yamlText);
-  } catch (cause) {
-    throw new AppError('catalog:invalid', { message: `${source}: not valid YAML`, cause });
-  }
-  const res = lexiconFileSchema.safeParse(doc);
-  if (!res.success) {
-    const i = res.error.issues[0]!;
-    throw new AppError('catalog:invalid', { message: `${source}: ${i.path.join('.')}: ${i.message}` });
-  }
-  return compileLexicon(res.data.entries);
+  const data = parseDataFile(lexiconFileSchema, yamlText, source);
+  return compileLexicon(data.entries);
 }
 
 /** Reads and validates a lexicon file (knowledge/lexicon.yaml by default). */
 export function loadLexicon(path = defaultLexiconPath): Lexicon {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new AppError('catalog:invalid', { message: `${path}: cannot read`, cause });
-  }
-  return parseLexicon(text, path);
+  return parseLexicon(readDataFile(path), path);
 }
 
 let cached: Lexicon | undefined;
