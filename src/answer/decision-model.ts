@@ -7,8 +7,8 @@ import type { AnswerThresholds, DecisionModel } from './decide.js';
 export const calibrated: { thresholds: Partial<AnswerThresholds>; model?: DecisionModel; fittedOn?: string } = {
   thresholds: {clarifyMin: 0.1, pAnswer: 0.675, rivalRatio: 0.9},
   model: {
-    bias: -3.717,
-    weights: {confidence: 1.519, cover: 0.108, margin: 1.626, queryCover: 1.499, nameQueryCover: 2.628, actionsAgree: 0.429, closeness: -2.361, topScore: 0.684, soleFullName: 0.213},
+    bias: -3.67,
+    weights: {confidence: 1.494, cover: 0.127, margin: 1.583, queryCover: 1.526, nameQueryCover: 2.606, actionsAgree: 0.487, closeness: -2.407, topScore: 0.623, soleFullName: 0.212},
   },
   fittedOn: "900 generated queries and 450 leave-one-out (seed 1) over 2642 procedures",
 };

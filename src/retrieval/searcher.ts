@@ -458,10 +458,15 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
   };
 }
 
-/** The variant actions of a question: in its own words (framing and cost/time phrases removed) and in its lexicon expansions. */
+/** The variant actions of a question: in its own words (framing and cost/time phrases removed) and those its lexicon words imply. */
 function queryActions(a: TextAnalysis): string[] {
   const out = actionsIn(a.syllables, a.accented);
-  for (const x of a.expansions) for (const ph of x.to) out.push(...actionsIn(syllables(ph), true));
+  for (const x of a.expansions) {
+    // An everyday word implies a variant only when every meaning the lexicon gives it names one ("mất căn cước" →
+    // "cấp lại thẻ căn cước"); "làm căn cước" means the card itself, first or renewed, and implies none.
+    const acts = x.to.map((ph) => actionsIn(syllables(ph), true));
+    if (acts.every((list) => list.length)) out.push(...acts.flat());
+  }
   return [...new Set(out)];
 }
 
