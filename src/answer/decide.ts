@@ -66,7 +66,8 @@ export interface Decision {
   choices: Choice[];
 }
 
-function choiceOf(h: SearchHit, i: number): Choice {
+/** A hit as the numbered choice the citizen taps or types. */
+export function choiceOf(h: SearchHit, i: number): Choice {
   return {
     index: i + 1,
     code: h.code,

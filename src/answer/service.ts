@@ -2,7 +2,7 @@
  * The channel-free core: understand → retrieve → decide → compose → cite. Every channel, the web chat and the CLI
  * call `handle`. It never throws for citizen input; failures become a polite `error` reply and a log line.
  */
-import { levelLabels, type Level, type Procedure } from '../catalog/schema.js';
+import type { Level, Procedure } from '../catalog/schema.js';
 import type { AnswerService, ChannelName, Choice, Incoming, Outcome, Reply } from '../channels/types.js';
 import type { InteractionRecorder } from '../analytics/types.js';
 import type { SearchHit, Searcher } from '../retrieval/types.js';
@@ -16,7 +16,7 @@ import { levelFreeName } from '../catalog/repository.js';
 import { foldedTokens } from '../text/normalize.js';
 import { coordinatedQuestions } from '../text/language.js';
 import { texts, type CentreInfo } from './texts.js';
-import { decide, defaultThresholds, type AnswerThresholds } from './decide.js';
+import { choiceOf, decide, defaultThresholds, type AnswerThresholds } from './decide.js';
 
 export type { AnswerThresholds } from './decide.js';
 
@@ -103,9 +103,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     return reply('answered', text, { citations: [citationOf(p)], feedback: true });
   }
 
-  function clarifyReply(choices: Choice[]): Reply {
+  function clarifyReply(choices: Choice[], intro = texts.clarify()): Reply {
     const lines = choices.map((c) => `${c.index}. ${c.name}${c.level ? ` (${c.level})` : ''} — mã ${c.code}`);
-    return reply('clarify', `${texts.clarify()}\n${lines.join('\n')}\n\n${texts.clarifyNone()}`, { choices });
+    return reply('clarify', `${intro}\n${lines.join('\n')}\n\n${texts.clarifyNone()}`, { choices });
   }
 
   async function procedureOrUndefined(code: string | undefined) {
@@ -144,10 +144,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     const found = asFresh ?? (await deps.searcher.search(text, { top: 8 }));
     const two = await twoThings(text);
     if (two) {
-      const choices = two.map((h, i) => ({ index: i + 1, code: h.code, name: h.name, level: h.levels?.length ? h.levels.map((l) => levelLabels[l]).join(', ') : undefined }));
-      const lines = choices.map((c) => `${c.index}. ${c.name}${c.level ? ` (${c.level})` : ''} — mã ${c.code}`);
+      const choices = two.map(choiceOf);
       return {
-        reply: reply('clarify', `${texts.twoThings()}\n${lines.join('\n')}`, { choices }),
+        reply: clarifyReply(choices, texts.twoThings()),
         candidates: found.results,
         session: { lastChoices: choices, lastAspects: asked, lastCode: undefined },
       };
