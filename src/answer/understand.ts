@@ -11,10 +11,10 @@ import { isStopSyllable, stripFraming } from '../text/analyze.js';
 import {
   aspectNames,
   defaultLanguage,
-  findPhrases,
   hasPhrase,
   isWholePhrase,
   matchAt,
+  phraseMask,
   type Aspect,
   type Language,
   type PhraseSet,
@@ -58,16 +58,11 @@ const levelWords: Record<string, Understanding['level']> = { xa: 'xa', tinh: 'ti
 
 /** Aspects asked in a message (any order, several at once). */
 export function detectAspects(text: string, language: Language = defaultLanguage()): Aspect[] {
-  const sy = syllables(text);
-  const accented = hasDiacritics(text);
-  return aspectNames.filter((a) => hasPhrase(language.aspects[a], sy, accented));
+  return aspectsOf(syllables(text), hasDiacritics(text), language);
 }
 
-/** The syllables left once the phrases of these sets are taken out. */
-function without(sy: readonly Syllable[], sets: PhraseSet[], accented: boolean): Syllable[] {
-  const drop = new Uint8Array(sy.length);
-  for (const set of sets) for (const m of findPhrases(set, sy, accented)) drop.fill(1, m.start, m.end);
-  return sy.filter((_, i) => !drop[i]);
+function aspectsOf(sy: readonly Syllable[], accented: boolean, language: Language): Aspect[] {
+  return aspectNames.filter((a) => hasPhrase(language.aspects[a], sy, accented));
 }
 
 /** Whether the message asks to follow or to stop following a dossier (the code itself is found by the dossier module). */
@@ -85,12 +80,11 @@ export function understand(text: string, hasContext = false, language: Language 
   const folded = foldText(text);
   const all = syllables(text);
   const accented = hasDiacritics(text);
-  const aspects = aspectNames.filter((a) => hasPhrase(L.aspects[a], all, accented));
+  const aspects = aspectsOf(all, accented, L);
   const core = stripFraming(all, accented, L);
   const cueSets = [...aspectNames.map((a) => L.aspects[a]), L.intents.feedbackNegative, L.intents.feedbackPositive, L.intents.followStart, L.intents.thanks, L.intents.greeting, L.intents.help, L.intents.more, L.intents.question, L.intents.follow, L.intents.unfollow];
-  const topic = without(core, cueSets, accented)
-    .filter((s) => !isStopSyllable(s, accented, L))
-    .map((s) => s.folded);
+  const cue = phraseMask(cueSets, core, accented);
+  const topic = core.filter((s, i) => !cue[i] && !isStopSyllable(s, accented, L)).map((s) => s.folded);
   const dossierIntent = detectFollowIntent(text, L);
   const base = { aspects, followUp: false, folded, topic, dossierIntent };
   const trimmed = text.trim();

@@ -429,8 +429,9 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       results.push(hit);
     }
 
-    const confidence = confidenceOf(ix, qb, ranked, lex, vec);
-    const signals = ranked[0] ? signalsOf(ix, qb, ranked, lex, analysis, asked, askingTokens(question, deps.lexicon, analysis)) : undefined;
+    const top1 = topEvidence(ix, qb, ranked, lex);
+    const confidence = confidenceOf(top1, vec);
+    const signals = top1 ? signalsOf(ix, qb, top1, analysis, asked, askingTokens(question, deps.lexicon, analysis)) : undefined;
     return {
       results,
       confident: results.length > 0 && confidence >= P.confidentAt,
@@ -482,13 +483,35 @@ function hasIdIn(ids: Int32Array, lo: number, hi: number): boolean {
   return a < ids.length && ids[a]! < hi;
 }
 
-/** The evidence for the decision: name cover, lexical margin, and how much of the question the top procedure covers. */
-function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: Float64Array, analysis: TextAnalysis, asked: string[], tokens: string[]): SearchSignals {
-  const p = ranked[0]![0];
-  const e = ix.procs[p]!;
-  const group = e.twinKey;
+interface TopEvidence {
+  /** The top procedure. */
+  p: number;
+  /** The best other procedure (not a level twin of the top one), if any. */
+  second: number | undefined;
+  /** Share of the top name the question covers. */
+  cover: number;
+  /** Lexical margin of the top procedure over `second` (1 without one). */
+  margin: number;
+}
+
+/**
+ * What both the confidence value and the signals read about the top hit. The runner-up is the best other procedure:
+ * the top one's level twins are the same answer, not a rival.
+ */
+function topEvidence(ix: Index, qb: Set<string>, ranked: [number, number][], lex: Float64Array): TopEvidence | undefined {
+  const first = ranked[0];
+  if (!first) return undefined;
+  const p = first[0];
+  const group = ix.procs[p]!.twinKey;
   const second = ranked.find(([q]) => ix.procs[q]!.twinKey !== group)?.[0];
   const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
+  return { p, second, cover: nameCover(ix.procs[p]!, qb), margin };
+}
+
+/** The evidence for the decision: name cover, lexical margin, and how much of the question the top procedure covers. */
+function signalsOf(ix: Index, qb: Set<string>, top: TopEvidence, analysis: TextAnalysis, asked: string[], tokens: string[]): SearchSignals {
+  const { p, second, margin } = top;
+  const e = ix.procs[p]!;
   // Words the lexicon translated are judged by their catalog wording, which the ranking already used.
   const translated = new Set(analysis.expansions.flatMap((x) => x.from.split(' ').map(foldSyllable)));
   const N = ix.chunkProc.length;
@@ -515,7 +538,7 @@ function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: 
   }
   const r = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    cover: r(nameCover(e, qb)),
+    cover: r(top.cover),
     rivalCover: second === undefined ? 0 : r(nameCover(ix.procs[second]!, qb)),
     margin: r(Math.min(1, margin)),
     queryCover: r(total > 0 ? covered / total : 1),
@@ -528,22 +551,9 @@ function signalsOf(ix: Index, qb: Set<string>, ranked: [number, number][], lex: 
  * How sure we are that the top hit is what was asked, 0..1. Evidence: how much of the top procedure's name the
  * question covers (folded bigrams, lexicon expansions included), and the lexical margin over the runner-up.
  */
-function confidenceOf(
-  ix: Index,
-  qb: Set<string>,
-  ranked: [number, number][],
-  lex: Float64Array,
-  vec: Float64Array,
-): number {
-  const first = ranked[0];
-  if (!first) return 0;
-  const p = first[0];
-  const cover = nameCover(ix.procs[p]!, qb);
-  // The runner-up is the best other procedure: the top one's level twins are the same answer, not a rival.
-  const group = ix.procs[p]!.twinKey;
-  const second = ranked.find(([q]) => ix.procs[q]!.twinKey !== group)?.[0];
-  const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
-  const c = 0.6 * cover + 0.25 * Math.min(1, margin * 2) + 0.15 * Math.max(0, vec[p]!);
+function confidenceOf(top: TopEvidence | undefined, vec: Float64Array): number {
+  if (!top) return 0;
+  const c = 0.6 * top.cover + 0.25 * Math.min(1, top.margin * 2) + 0.15 * Math.max(0, vec[top.p]!);
   return Math.round(Math.min(1, Math.max(0, c)) * 1000) / 1000;
 }
 

@@ -1,7 +1,7 @@
 import { syllables, type Syllable } from '../text/normalize.js';
 import { analyzeText, isStopSyllable, type TextAnalysis } from '../text/analyze.js';
 import type { Lexicon } from '../text/lexicon.js';
-import { defaultLanguage, findPhrases, hasPhrase } from '../text/language.js';
+import { defaultLanguage, hasPhrase, phraseMask } from '../text/language.js';
 
 /**
  * Index terms, in four channels:
@@ -48,9 +48,7 @@ function pushTerms(
 export const aspectCueWeight = 0.3;
 
 function aspectCueMask(a: TextAnalysis): Uint8Array {
-  const cue = new Uint8Array(a.syllables.length);
-  for (const set of Object.values(defaultLanguage().aspects)) for (const m of findPhrases(set, a.syllables, a.accented)) cue.fill(1, m.start, m.end);
-  return cue;
+  return phraseMask(Object.values(defaultLanguage().aspects), a.syllables, a.accented);
 }
 
 /** Term frequencies of a document text (catalog text is always accented). */
@@ -115,8 +113,7 @@ export function askingTokens(text: string, lexicon: Lexicon | undefined, whole?:
 /** Content words that name the topic: function words, question words and aspect cues ("lệ phí", "ở đâu", "online") left out. */
 function topicTokens(a: TextAnalysis): string[] {
   const L = defaultLanguage();
-  const cue = aspectCueMask(a);
-  for (const m of findPhrases(L.intents.question, a.syllables, a.accented)) cue.fill(1, m.start, m.end);
+  const cue = phraseMask([...Object.values(L.aspects), L.intents.question], a.syllables, a.accented);
   return a.syllables.filter((s, i) => !cue[i] && !isStopSyllable(s, a.accented, L)).map((s) => s.folded);
 }
 

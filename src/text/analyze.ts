@@ -5,7 +5,8 @@ import { defaultLanguage, matchAt, matchEndingAt, type Language } from './langua
 
 /**
  * Reads a citizen's message for retrieval: normalises it, drops what frames it without naming a topic (greetings and
- * closings at its edges, "cho tôi hỏi", "anh chị ơi"; see stripFraming), finds everyday/outdated words from the lexicon and what they mean in catalog language, and collects
+ * closings at its edges, "cho tôi hỏi", "anh chị ơi"; see stripFraming), finds everyday/outdated words from the
+ * lexicon and what they mean in catalog language, and collects
  * the lexicon's notes on outdated premises for the answer layer. Pure; never throws.
  */
 

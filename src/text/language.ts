@@ -159,6 +159,13 @@ export function findPhrases(set: PhraseSet, sy: readonly Syllable[], accented: b
   return out;
 }
 
+/** Marks the syllables covered by a phrase of any of the sets (1), for removing or weighing them. */
+export function phraseMask(sets: readonly PhraseSet[], sy: readonly Syllable[], accented: boolean): Uint8Array {
+  const mask = new Uint8Array(sy.length);
+  for (const set of sets) for (const m of findPhrases(set, sy, accented)) mask.fill(1, m.start, m.end);
+  return mask;
+}
+
 export function hasPhrase(set: PhraseSet, sy: readonly Syllable[], accented: boolean): boolean {
   for (let i = 0; i < sy.length; i++) if (matchAt(set, sy, i, accented)) return true;
   return false;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseDataFile, readDataFile } from './data-file.js';
+import { sameSyllable } from './language.js';
 import { syllables, type Syllable } from './normalize.js';
 
 /**
@@ -66,12 +67,6 @@ export function defaultLexicon(): Lexicon {
 }
 
 export const emptyLexicon: Lexicon = { entries: [], byFirst: new Map() };
-
-function sameSyllable(q: Syllable, t: Syllable, strictAccents: boolean): boolean {
-  if (q.folded !== t.folded) return false;
-  // A typed accent must agree ("số đo" is not "sổ đỏ"); an untyped one is unknown and accepted.
-  return !strictAccents || !q.marked || q.accented === t.accented;
-}
 
 export interface LexiconMatch {
   entry: number;
