@@ -66,6 +66,14 @@ export const configSchema = z
       z.url({ message: 'a URL such as https://bot-api.zaloplatforms.com' }).default('https://bot-api.zaloplatforms.com'),
     ),
     ZALO_MODE: z.preprocess(emptyToUndefined, z.enum(['webhook', 'polling']).default('webhook')),
+    // Zalo Official Account API v3 (channel on when ZALO_OA_APP_ID is set).
+    ZALO_OA_APP_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{1,32}$/, { message: 'the numeric App ID from developers.zalo.me' }).optional()),
+    ZALO_OA_APP_SECRET: optionalString,
+    ZALO_OA_SECRET_KEY: optionalString,
+    ZALO_OA_ACCESS_TOKEN: optionalString,
+    ZALO_OA_REFRESH_TOKEN: optionalString,
+    ZALO_OA_API_ROOT: z.preprocess(emptyToUndefined, z.url({ message: 'a URL such as https://openapi.zalo.me' }).default('https://openapi.zalo.me')),
+    ZALO_OA_OAUTH_ROOT: z.preprocess(emptyToUndefined, z.url({ message: 'a URL such as https://oauth.zaloapp.com' }).default('https://oauth.zaloapp.com')),
     CENTER_API_URL: optionalUrl,
     CENTER_API_TOKEN: optionalString,
     CENTER_POLL_INTERVAL_SECONDS: intInRange(300, 5, 86400),
@@ -78,6 +86,22 @@ export const configSchema = z
     SESSION_TIMEOUT_MINUTES: intInRange(30, 1, 1440),
   })
   .superRefine((c, ctx) => {
+    if (c.ZALO_OA_APP_ID) {
+      for (const key of ['ZALO_OA_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const) {
+        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when ZALO_OA_APP_ID is set' });
+      }
+      if (c.ZALO_OA_ACCESS_TOKEN && !c.ZALO_OA_REFRESH_TOKEN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ZALO_OA_REFRESH_TOKEN'],
+          message: 'required with ZALO_OA_ACCESS_TOKEN (an access token alone expires within about a day)',
+        });
+      }
+    } else {
+      for (const key of ['ZALO_OA_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_OA_ACCESS_TOKEN', 'ZALO_OA_REFRESH_TOKEN'] as const) {
+        if (c[key]) ctx.addIssue({ code: 'custom', path: ['ZALO_OA_APP_ID'], message: `required when ${key} is set` });
+      }
+    }
     if (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_MODE === 'webhook' && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: 'custom',

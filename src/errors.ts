@@ -23,6 +23,9 @@ export type ErrorCode =
   | 'dossier:throttled'
   | 'llm:failed'
   | 'zalo:api'
+  | 'zalo_oa:api'
+  | 'zalo_oa:token'
+  | 'channel:undeliverable'
   | 'telegram:api'
   | 'internal';
 

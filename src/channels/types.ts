@@ -1,7 +1,7 @@
 /**
  * Shapes shared by every channel and the answer core. No SDK types here: channels translate to and from these.
  */
-export type ChannelName = 'telegram' | 'zalo' | 'web' | 'cli';
+export type ChannelName = 'telegram' | 'zalo' | 'zalo_oa' | 'web' | 'cli';
 
 /** What a channel hands to the core. */
 export interface Incoming {

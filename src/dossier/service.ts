@@ -109,7 +109,7 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
   const calendar = deps.calendar ?? loadWorkingCalendar();
   const deadlineMs = options.lookupDeadlineMs ?? 8000;
   const maxFollows = options.maxFollowsPerChat ?? 10;
-  const notifiable = new Set<ChannelName>(options.notifiableChannels ?? ['telegram', 'zalo']);
+  const notifiable = new Set<ChannelName>(options.notifiableChannels ?? ['telegram', 'zalo', 'zalo_oa']);
   const throttle = createLookupThrottle(db, options.throttle);
   const log = logger.child({ component: 'dossier' });
 
