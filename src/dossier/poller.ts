@@ -97,6 +97,12 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
       if (!sender) throw new Error(`no sender for channel ${row.channel}`);
       await sender.send(row.chat_id, reply);
     } catch (err) {
+      if (isAppError(err, 'channel:undeliverable')) {
+        // The platform does not let us write to this chat now (Zalo OA outside its interaction window): the channel
+        // recorded the change as not delivered (shown in the admin); retrying would only record it again.
+        log.info({ code: row.code.slice(0, 4) + '…', channel: row.channel, reason: err.details?.reason }, 'dossier change not deliverable');
+        return 'failed';
+      }
       // Put the old status back so the next tick tries again (the message was not delivered), unless this chat
       // keeps failing: then stop, rather than retry a blocked chat forever.
       await db
