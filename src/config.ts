@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -18,6 +19,18 @@ const intInRange = (def: number, min: number, max: number) =>
       .max(max, { message: `an integer between ${min} and ${max}` })
       .default(def),
   );
+
+const SECRET_MESSAGE = 'at least 32 characters (use a long random string, e.g. openssl rand -hex 32)';
+
+/** An IPv4/IPv6 address or a CIDR such as 10.0.0.0/8. */
+function isAddressOrCidr(s: string): boolean {
+  const [ip, bits, extra] = s.split('/');
+  const v = isIP(ip ?? '');
+  if (!v || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (v === 4 ? 32 : 128);
+}
 
 export const configSchema = z
   .object({
@@ -84,6 +97,22 @@ export const configSchema = z
     EMBEDDING_MODEL: optionalString,
     EMBEDDING_DIMENSIONS: intInRange(256, 8, 4096),
     SESSION_TIMEOUT_MINUTES: intInRange(30, 1, 1440),
+    // Privacy and abuse (issue 17).
+    /** Reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs, comma separated. Empty: none. */
+    TRUSTED_PROXIES: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+        .refine((xs) => xs.every(isAddressOrCidr), { message: 'a comma-separated list of IP addresses or CIDRs (10.0.0.0/8, ::1)' })
+        .default([]),
+    ),
+    /** Key of the HMAC that turns chat ids into stored references; generated into DATA_DIR when unset. */
+    HASH_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, { message: SECRET_MESSAGE }).optional()),
+    /** Days per-chat data (questions, lookups, sessions, limits, delivery logs) is kept. */
+    RETENTION_DAYS: intInRange(180, 1, 3650),
+    /** 1: serve demo dossiers from the simulator even though PUBLIC_URL says this is a deployment. */
+    CENTER_SIMULATOR: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('0').transform((v) => v === '1')),
   })
   .superRefine((c, ctx) => {
     if (c.ZALO_OA_APP_ID) {

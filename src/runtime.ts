@@ -109,8 +109,8 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
     const dossier = createDossierService({ db, provider: dossierProvider, logger, calendar });
     const dossierPort: DossierPort = {
       detect: detectDossierCode,
-      lookup: ({ chatHash, code }) => dossier.lookup({ chatHash, code }),
-      follow: ({ channel, chatId, chatHash, code }) => dossier.follow({ channel, chatId, chatHash, code }),
+      lookup: ({ chatHash, limitKey, code }) => dossier.lookup({ chatHash, limitKey, code }),
+      follow: ({ channel, chatId, chatHash, limitKey, code }) => dossier.follow({ channel, chatId, chatHash, limitKey, code }),
       unfollow: ({ channel, chatId, code }) => dossier.unfollow({ channel, chatId, code }),
     };
     const procedures = createProcedureCache(async (code) => (await catalog.getProcedure(code))?.procedure);

@@ -15,6 +15,7 @@ import { recorderHealthProbe } from './analytics/recorder.js';
 import { createCenterHealthProbe } from './dossier/health.js';
 import { createDossierPoller } from './dossier/poller.js';
 import { renderProcedureText } from './catalog/render-text.js';
+import { guessingAlertText } from './dossier/throttle.js';
 
 export interface Running {
   port: number;
@@ -52,12 +53,16 @@ export async function startServer(config: Config, logger: Logger, options: { db?
         getProcedure: async (code) => (await core.catalog.getProcedure(code))?.procedure ?? null,
         renderProcedure: renderProcedureText,
       },
+      alerts: async () => {
+        const g = await core.dossier.guessingState();
+        return g.active ? [guessingAlertText(g)] : [];
+      },
     },
     { basePath: '/admin' },
   );
   const probes: HealthProbe[] = [createCenterHealthProbe(core.dossierProvider), recorderHealthProbe(core.recorder)];
   const mounts = [...channels.map((c) => ({ path: '/', app: c.routes })), { path: '/admin', app: admin }];
-  const app = createApp({ db, logger, answers, mounts, probes, webChat: createWebChat() });
+  const app = createApp({ db, logger, answers, mounts, probes, webChat: createWebChat(), trustedProxies: config.TRUSTED_PROXIES });
 
   const poller = createDossierPoller({
     db,

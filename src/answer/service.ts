@@ -28,8 +28,9 @@ export interface CatalogPort {
 export interface DossierPort {
   /** A dossier code found in free text, normalised; undefined when there is none. */
   detect(text: string): string | undefined;
-  lookup(input: { chatHash: string; code: string }): Promise<{ text: string }>;
-  follow(input: { channel: ChannelName; chatId: string; chatHash: string; code: string }): Promise<{ text: string }>;
+  /** `limitKey`: a hash of what the sender cannot choose (Incoming.limitKey); lookup limits are kept per limitKey. */
+  lookup(input: { chatHash: string; limitKey: string; code: string }): Promise<{ text: string }>;
+  follow(input: { channel: ChannelName; chatId: string; chatHash: string; limitKey: string; code: string }): Promise<{ text: string }>;
   unfollow(input: { channel: ChannelName; chatId: string; chatHash: string; code?: string }): Promise<{ text: string }>;
 }
 
@@ -182,7 +183,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     return [a, b];
   }
 
-  async function handleCommand(incoming: Incoming, chatHash: string, session: ChatSession | undefined): Promise<{ reply: Reply; session?: Partial<ChatSession>; comment?: string; code?: string }> {
+  async function handleCommand(incoming: Incoming, chatHash: string, limitKey: string, session: ChatSession | undefined): Promise<{ reply: Reply; session?: Partial<ChatSession>; comment?: string; code?: string }> {
     const { name, args } = incoming.command!;
     const arg = args.trim();
     switch (name) {
@@ -213,8 +214,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         if (!code) return { reply: reply('dossier', texts.dossierUsage()) };
         const r =
           name === 'hoso'
-            ? await deps.dossier.lookup({ chatHash, code })
-            : await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code });
+            ? await deps.dossier.lookup({ chatHash, limitKey, code })
+            : await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, limitKey, code });
         return { reply: reply('dossier', r.text) };
       }
       case 'gopy':
@@ -241,6 +242,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     const at = now();
     const chatHash = hashId(`${incoming.channel}:${incoming.chatId}`);
     const chatKey = `${incoming.channel}:${chatHash}`;
+    const limitKey = hashId(`limit:${incoming.channel}:${incoming.limitKey ?? incoming.userRef ?? incoming.chatId}`);
     const text = (incoming.text ?? '').slice(0, MAX_TEXT);
     // Redacted once: for the session's last question and for the analytics record.
     let redactedText: string | undefined;
@@ -262,7 +264,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       const notes = deps.notesFor?.(text) ?? [];
 
       if (incoming.command) {
-        const r = await handleCommand(incoming, chatHash, session);
+        const r = await handleCommand(incoming, chatHash, limitKey, session);
         result = r.reply;
         next = r.session;
         comment = r.comment;
@@ -285,8 +287,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           const r = u.dossierIntent === 'unfollow'
             ? await deps.dossier.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
             : u.dossierIntent === 'follow'
-              ? await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
-              : await deps.dossier.lookup({ chatHash, code: dossierCode });
+              ? await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, limitKey, code: dossierCode })
+              : await deps.dossier.lookup({ chatHash, limitKey, code: dossierCode });
           result = reply('dossier', r.text);
         } else if (u.dossierIntent && !dossierCode && deps.dossier && u.topic.every((w) => w === 'ho' || w === 'so')) {
           // "ngừng theo dõi" with no code stops every subscription of the chat (as /huytheodoi does); "theo dõi hồ sơ"

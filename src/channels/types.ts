@@ -10,6 +10,12 @@ export interface Incoming {
   chatId: string;
   /** Optional platform user id (hashed by the core like chatId). */
   userRef?: string;
+  /**
+   * What limits dossier lookups: something the sender cannot choose. The web chat sets the client's address (its
+   * chatId is whatever the browser sends); Telegram and Zalo leave it unset and the platform's user id (userRef, else
+   * chatId) is used.
+   */
+  limitKey?: string;
   /** The message text as typed (may be empty for actions). */
   text: string;
   receivedAt: Date;

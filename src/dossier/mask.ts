@@ -10,3 +10,14 @@ export function maskName(fullName: string): string {
     .map((w, i) => (Array.from(w)[0] ?? '').toLocaleUpperCase('vi') + (i === words.length - 1 ? '*' : '***'))
     .join(' ');
 }
+
+/**
+ * Masks a dossier code for logs: a code is as good as a password for the dossier's status, so only the agency part and
+ * the last two characters stay ("H37.12-20260105-0001" → "H37.12-…01"), enough to tell two log lines apart.
+ */
+export function maskDossierCode(code: string): string {
+  const c = String(code ?? '');
+  const dash = c.indexOf('-');
+  const agency = dash > 0 && dash <= 24 ? c.slice(0, dash) : '';
+  return c.length <= 4 ? '…' : `${agency}${agency ? '-' : ''}…${c.slice(-2)}`;
+}

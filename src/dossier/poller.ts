@@ -9,6 +9,7 @@ import type { ChannelSender, Reply } from '../channels/types.js';
 import type { Logger } from '../logger.js';
 import { isAppError } from '../errors.js';
 import { composeStatusChangeText } from './compose.js';
+import { maskDossierCode } from './mask.js';
 import type { Dossier, DossierProvider } from './provider.js';
 import { isClosedStatus, type DossierStatus } from './status.js';
 
@@ -50,7 +51,6 @@ interface SubRow {
   id: number;
   channel: string;
   chat_id: string;
-  chat_hash: string;
   code: string;
   last_status: number | null;
 }
@@ -114,12 +114,12 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
         )
         .catch(() => undefined);
       log.warn(
-        { chatHash: row.chat_hash, code: row.code, channel: row.channel, err: { message: (err as Error).message } },
+        { subscription: row.id, code: maskDossierCode(row.code), channel: row.channel, err: { message: (err as Error).message } },
         'dossier change not sent, will retry',
       );
       return 'failed';
     }
-    log.info({ chatHash: row.chat_hash, code: row.code, status: d.status, channel: row.channel }, 'dossier change sent');
+    log.info({ subscription: row.id, code: maskDossierCode(row.code), status: d.status, channel: row.channel }, 'dossier change sent');
     await db
       .query(`UPDATE dossier_subscriptions SET send_failures = 0 WHERE id = $1 AND send_failures > 0`, [row.id])
       .catch(() => undefined);
@@ -141,7 +141,7 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
          ORDER BY next_check_at, id
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
-       RETURNING id, channel, chat_id, chat_hash, code, last_status`,
+       RETURNING id, channel, chat_id, code, last_status`,
       [ts(now), ts(now + leaseMs), channels.join(','), batch, ts(now + dueSlackMs)],
     );
     report.claimed = rows.length;
@@ -157,7 +157,7 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
         } catch (err) {
           failed = true;
           if (isAppError(err, 'center_api:circuit_open')) circuitOpen = true;
-          log.warn({ code, errorCode: isAppError(err) ? err.code : 'internal' }, 'dossier poll failed');
+          log.warn({ code: maskDossierCode(code), errorCode: isAppError(err) ? err.code : 'internal' }, 'dossier poll failed');
         }
       }
       for (const row of subs) {
@@ -177,7 +177,7 @@ export function createDossierPoller(deps: DossierPollerDeps): DossierPoller {
           if (outcome === 'sent' && isClosedStatus(dossier.status as DossierStatus)) report.stopped++;
         } catch (err) {
           report.failed++;
-          log.error({ code, err: { message: (err as Error).message } }, 'dossier subscription update failed');
+          log.error({ code: maskDossierCode(code), err: { message: (err as Error).message } }, 'dossier subscription update failed');
         }
       }
     }

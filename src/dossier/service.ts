@@ -16,7 +16,8 @@ import {
 } from './compose.js';
 import type { Dossier, DossierProvider } from './provider.js';
 import { isClosedStatus, statusInfo, type DossierStatus } from './status.js';
-import { createLookupThrottle, type ThrottleOptions } from './throttle.js';
+import { createLookupThrottle, type GuessingState, type ThrottleOptions } from './throttle.js';
+import { maskDossierCode } from './mask.js';
 
 export interface DossierServiceDeps {
   db: Db;
@@ -58,14 +59,18 @@ export interface LookupInput {
   text?: string;
   /** An explicit code (after /hoso); normalised here. */
   code?: string;
+  /** The key lookup limits are kept under (a hash of what the sender cannot choose); default chatHash. */
+  limitKey?: string;
 }
 
 export interface FollowInput {
   channel: ChannelName;
   chatId: string;
   code: string;
-  /** The hash lookups use for this chat (shares its limits); default hashId(chatId). */
+  /** The hash lookups use for this chat; default hashId(chatId). */
   chatHash?: string;
+  /** As in LookupInput. */
+  limitKey?: string;
 }
 
 export interface DossierService {
@@ -83,6 +88,8 @@ export interface DossierService {
   unfollow(input: { channel: ChannelName; chatId: string; code?: string }): Promise<DossierReply & { removed: number }>;
   /** Codes the chat currently follows. */
   listFollowing(input: { channel: ChannelName; chatId: string }): Promise<string[]>;
+  /** Whether codes are being guessed (the global not-found budget is spent), for the dashboard. */
+  guessingState(): Promise<GuessingState>;
 }
 
 type Fetched =
@@ -125,10 +132,10 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
   }
 
   /** Throttle, fetch within the deadline, feed the throttle back, audit. */
-  async function fetchDossier(chatHash: string, code: string): Promise<Fetched> {
+  async function fetchDossier(chatHash: string, limitKey: string, code: string): Promise<Fetched> {
     let decision;
     try {
-      decision = await throttle.acquire(chatHash, clock());
+      decision = await throttle.acquire(limitKey, clock());
     } catch (err) {
       log.error({ err: { message: (err as Error).message }, chatHash }, 'dossier throttle unavailable');
       await audit(chatHash, code, 'error', { error: 'db:unavailable' });
@@ -142,22 +149,22 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
     const started = Date.now();
     try {
       const dossier = await withDeadline(deadlineMs, (signal) => provider.getDossier(code, { signal }));
-      await throttle.record(chatHash, dossier ? 'found' : 'not_found', clock()).catch((err: Error) => {
+      await throttle.record(limitKey, dossier ? 'found' : 'not_found', clock()).catch((err: Error) => {
         log.warn({ err: { message: err.message }, chatHash }, 'dossier throttle update failed');
       });
       if (!dossier) {
         await audit(chatHash, code, 'not_found');
-        log.info({ chatHash, code, result: 'not_found', ms: Date.now() - started }, 'dossier lookup');
+        log.info({ chatHash, code: maskDossierCode(code), result: 'not_found', ms: Date.now() - started }, 'dossier lookup');
         return { kind: 'not_found' };
       }
       await audit(chatHash, code, 'found', { status: dossier.status });
-      log.info({ chatHash, code, result: 'found', status: dossier.status, ms: Date.now() - started }, 'dossier lookup');
+      log.info({ chatHash, code: maskDossierCode(code), result: 'found', status: dossier.status, ms: Date.now() - started }, 'dossier lookup');
       return { kind: 'found', dossier };
     } catch (err) {
       const errorCode: ErrorCode = isAppError(err) ? err.code : 'internal';
       await audit(chatHash, code, 'error', { error: errorCode });
       log.warn(
-        { chatHash, code, result: 'error', errorCode, message: (err as Error).message, ms: Date.now() - started },
+        { chatHash, code: maskDossierCode(code), result: 'error', errorCode, message: (err as Error).message, ms: Date.now() - started },
         'dossier lookup failed',
       );
       return { kind: 'error', code: errorCode, text: userMessageFor(err) };
@@ -204,7 +211,7 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
             await audit(input.chatHash, normalizeDossierCode(input.code ?? ''), 'invalid');
             return reply(ASK_FOR_CODE_TEXT, 'invalid');
           }
-          const f = await fetchDossier(input.chatHash, code);
+          const f = await fetchDossier(input.chatHash, input.limitKey ?? input.chatHash, code);
           if (f.kind !== 'found') return fetchedReply(code, f);
           return reply(composeDossierText(f.dossier, clock(), calendar), 'found', { code, status: f.dossier.status });
         },
@@ -237,7 +244,7 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
               { code },
             );
           }
-          const f = await fetchDossier(chatHash, code);
+          const f = await fetchDossier(chatHash, input.limitKey ?? chatHash, code);
           if (f.kind !== 'found') return fetchedReply(code, f);
           const d = f.dossier;
           const info = statusInfo(d.status);
@@ -257,7 +264,7 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
                claimed_until = NULL, updated_at = EXCLUDED.updated_at`,
             [input.channel, input.chatId, chatHash, code, d.status, now],
           );
-          log.info({ chatHash, code, channel: input.channel }, 'dossier followed');
+          log.info({ chatHash, code: maskDossierCode(code), channel: input.channel }, 'dossier followed');
           return reply(
             `Đã bật theo dõi hồ sơ ${code} (${d.procedureName}). Trạng thái hiện tại: ${info.label}.\n\nHệ thống sẽ nhắn cho anh/chị mỗi khi trạng thái hồ sơ thay đổi. Gửi /huytheodoi ${code} để tắt.`,
             'found',
@@ -293,6 +300,8 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
         () => ({ ...reply(userMessages.internal, 'error'), removed: 0 }),
       );
     },
+
+    guessingState: () => throttle.guessingState(clock()),
 
     async listFollowing(input) {
       const rows = await db.query<{ code: string }>(

@@ -1,7 +1,10 @@
 /**
- * Per-chat lookup limits kept in the database, so every worker sharing one PostgreSQL enforces the same budget:
- * at most `limit` lookups per fixed window, and a cool-down after `notFoundLimit` "not found" answers in a row
- * (codes cannot be enumerated).
+ * Lookup limits kept in the database, so every worker sharing one PostgreSQL enforces the same budget. Limits are kept
+ * per key, and the key is something the sender cannot choose (the web client's address, the platform's user id — see
+ * Incoming.limitKey): at most `limit` lookups per fixed window, and a cool-down after `notFoundLimit` "not found"
+ * answers in a row. On top of that a global not-found budget: when more than `guessing.notFound` lookups found nothing
+ * within `guessing.windowMs` — someone is guessing codes from many keys — every key gets the smaller
+ * `guessing.limit` until the window moves on, and managers see it on the dashboard (guessingState).
  */
 import type { Queryable } from '../db/db.js';
 
@@ -14,6 +17,17 @@ export interface ThrottleOptions {
   notFoundLimit?: number;
   /** Default 15 minutes. */
   cooldownMs?: number;
+  /** The global not-found budget (defaults: 30 not-found per 10 minutes; then 2 lookups per key per window). */
+  guessing?: { notFound?: number; windowMs?: number; limit?: number };
+}
+
+/** Whether codes are being guessed right now, for the dashboard. */
+export interface GuessingState {
+  active: boolean;
+  /** "Not found" answers within the window. */
+  notFound: number;
+  threshold: number;
+  windowMs: number;
 }
 
 export type ThrottleDecision =
@@ -25,6 +39,8 @@ export interface LookupThrottle {
   acquire(chatHash: string, now: Date): Promise<ThrottleDecision>;
   /** Feeds the answer back: "not found" extends the streak (and may start a cool-down), "found" resets it. */
   record(chatHash: string, result: 'found' | 'not_found', now: Date): Promise<void>;
+  /** The global not-found budget's state (reads the dossier_lookups audit). */
+  guessingState(now: Date): Promise<GuessingState>;
 }
 
 export function createLookupThrottle(db: Queryable, options: ThrottleOptions = {}): LookupThrottle {
@@ -32,9 +48,23 @@ export function createLookupThrottle(db: Queryable, options: ThrottleOptions = {
   const windowMs = options.windowMs ?? 10 * 60_000;
   const notFoundLimit = options.notFoundLimit ?? 5;
   const cooldownMs = options.cooldownMs ?? 15 * 60_000;
+  const guessNotFound = options.guessing?.notFound ?? 30;
+  const guessWindowMs = options.guessing?.windowMs ?? 10 * 60_000;
+  const guessLimit = options.guessing?.limit ?? 2;
   const ts = (d: Date | number) => new Date(d).toISOString();
+  async function guessingState(now: Date): Promise<GuessingState> {
+    const [r] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM dossier_lookups WHERE result = 'not_found' AND at > $1::timestamptz`,
+      [ts(now.getTime() - guessWindowMs)],
+    );
+    const notFound = Number(r?.n ?? 0);
+    return { active: notFound >= guessNotFound, notFound, threshold: guessNotFound, windowMs: guessWindowMs };
+  }
   return {
+    guessingState,
     async acquire(chatHash, now) {
+      const guessing = await guessingState(now);
+      const allowedPerWindow = guessing.active ? Math.min(limit, guessLimit) : limit;
       // One statement, so concurrent workers cannot both read "9" and both go ahead.
       const [row] = await db.query<{ window_start: Date | string; window_count: number; cooldown_until: Date | string | null }>(
         `INSERT INTO dossier_throttle AS t (chat_hash, window_start, window_count, updated_at)
@@ -51,7 +81,7 @@ export function createLookupThrottle(db: Queryable, options: ThrottleOptions = {
       if (cooldownUntil > now.getTime()) {
         return { allowed: false, reason: 'cooldown', retryAfterMs: cooldownUntil - now.getTime() };
       }
-      if (Number(row.window_count) > limit) {
+      if (Number(row.window_count) > allowedPerWindow) {
         const windowEnd = new Date(row.window_start).getTime() + windowMs;
         return { allowed: false, reason: 'rate', retryAfterMs: Math.max(1000, windowEnd - now.getTime()) };
       }
@@ -75,4 +105,10 @@ export function createLookupThrottle(db: Queryable, options: ThrottleOptions = {
       );
     },
   };
+}
+
+/** The dashboard's line while the global not-found budget is spent. */
+export function guessingAlertText(g: GuessingState): string {
+  const minutes = Math.round(g.windowMs / 60_000);
+  return `Có dấu hiệu dò mã hồ sơ: ${g.notFound} lần tra cứu không tìm thấy hồ sơ trong ${minutes} phút qua (ngưỡng ${g.threshold}). Mọi lượt tra cứu đang bị giới hạn chặt hơn cho đến khi số lần này giảm xuống.`;
 }

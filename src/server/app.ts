@@ -9,10 +9,11 @@ import type { AnswerService } from '../channels/types.js';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError, isAppError, userMessages } from '../errors.js';
 import { createChatRateLimiter, type ChatRateLimiter } from './rate-limit.js';
+import { createClientAddressResolver } from './client-address.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export type AppEnv = { Variables: { requestId: string; log: Logger } };
+export type AppEnv = { Variables: { requestId: string; log: Logger; /** The client's address (see client-address.ts). */ clientAddress: string } };
 
 /** A component that reports its state on /health without failing it (e.g. the centre API). */
 export interface HealthProbe {
@@ -32,14 +33,16 @@ export interface AppDeps {
   version?: string;
   /** Limits POST /api/chat per chatId + client address (default: createChatRateLimiter()); false turns it off. */
   chatRateLimit?: ChatRateLimiter | false;
+  /** TRUSTED_PROXIES: peers whose X-Forwarded-For names the client. */
+  trustedProxies?: readonly string[];
 }
 
-/** The peer's address; 'unknown' outside a Node server (app.request() in tests). X-Forwarded-For is not trusted. */
-function clientAddress(c: Context): string {
+/** The TCP peer's address; undefined outside a Node server (app.request() in tests). */
+function peerAddress(c: Context): string | undefined {
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    return getConnInfo(c).remote.address;
   } catch {
-    return 'unknown';
+    return undefined;
   }
 }
 
@@ -85,6 +88,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use('*', requestId());
+  const resolveClient = createClientAddressResolver(deps.trustedProxies);
+  app.use('*', async (c, next) => {
+    c.set('clientAddress', resolveClient(peerAddress(c), c.req.header('x-forwarded-for')));
+    await next();
+  });
   app.use('*', async (c, next) => {
     const log = deps.logger.child({ reqId: c.get('requestId') });
     c.set('log', log);
@@ -138,7 +146,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const limiter = deps.chatRateLimit === false ? undefined : (deps.chatRateLimit ?? createChatRateLimiter());
   app.post('/api/chat', async (c) => {
     const body = await readJson(c, chatRequestSchema);
-    const verdict = limiter?.hit(body.chatId, clientAddress(c));
+    const address = c.get('clientAddress');
+    const verdict = limiter?.hit(body.chatId, address);
     if (verdict && !verdict.allowed) {
       c.get('log')?.info({ retryAfter: verdict.retryAfterSeconds }, 'web chat rate limited');
       const text = userMessages['http:rate_limited']!;
@@ -154,6 +163,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       text: body.text,
       receivedAt: new Date(),
       action: body.action,
+      // The browser chooses chatId; its address it cannot: dossier lookups are limited by the address.
+      limitKey: `addr:${address}`,
     });
     return c.json(reply);
   });

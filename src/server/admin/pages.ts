@@ -91,7 +91,7 @@ const reasonLabels: Record<string, string> = {
   repeated: 'hỏi lại ngay sau khi trả lời',
 };
 
-export function overviewPage(o: { base: string; since: string; report: Report; stored?: { count: number; lastAt: string | null } }): string {
+export function overviewPage(o: { base: string; since: string; report: Report; stored?: { count: number; lastAt: string | null }; alerts?: string[] }): string {
   const { base, report: r, since } = o;
   const procHref = (code: string) => `${base}/procedures/${encodeURIComponent(code)}`;
   const trend = r.daily.length <= 62 ? r.daily : r.weekly;
@@ -157,6 +157,7 @@ export function overviewPage(o: { base: string; since: string; report: Report; s
   return layout(
     { title: 'Tổng quan', base, since },
     `<h1>Tổng quan câu hỏi của người dân</h1>
+${(o.alerts ?? []).map((a) => `<section class="alert" id="alert" role="alert" style="border-left:4px solid #c0392b;background:#fdecea"><b>Cảnh báo:</b> ${esc(a)}</section>`).join('')}
 <section>${sinceForm(base, since)}<p class="muted small">Từ ${esc(fmtDateTime(r.since))} đến ${esc(fmtDateTime(r.until))}${o.stored ? ` · ${fmtNum(o.stored.count)} tương tác đã lưu${o.stored.lastAt ? `, gần nhất ${esc(fmtDateTime(o.stored.lastAt))}` : ''}` : ''}${r.truncated ? ' · <b>Chỉ đọc phần đầu của khoảng thời gian (quá nhiều dữ liệu).</b>' : ''}</p></section>
 <div class="cards">
 <div class="card" id="total-questions">Câu hỏi<b>${fmtNum(r.questions_total)}</b></div>

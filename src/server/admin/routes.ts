@@ -31,6 +31,8 @@ export interface AdminDeps {
   db?: Db;
   report: ReportService;
   lookup: AdminLookup;
+  /** Warnings shown at the top of the overview (e.g. dossier codes being guessed); a failure shows none. */
+  alerts?: () => Promise<string[]>;
 }
 
 export interface AdminOptions {
@@ -140,7 +142,8 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
       return c.html(badSincePage(base, since), 400);
     }
     const report = await deps.report.report({ since: from });
-    return c.html(overviewPage({ base, since, report, stored: await stored() }));
+    const alerts = deps.alerts ? await deps.alerts().catch(() => []) : [];
+    return c.html(overviewPage({ base, since, report, stored: await stored(), alerts }));
   });
 
   app.get('/api/report', async (c) => c.json(await deps.report.report({ since: parseSince(sinceParam(c)) })));
