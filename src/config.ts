@@ -97,6 +97,11 @@ export const configSchema = z
     EMBEDDING_MODEL: optionalString,
     EMBEDDING_DIMENSIONS: intInRange(256, 8, 4096),
     SESSION_TIMEOUT_MINUTES: intInRange(30, 1, 1440),
+    /** Telegram group told of each new handoff (one line, a link to the inbox, no personal data). Needs TELEGRAM_BOT_TOKEN. */
+    STAFF_TELEGRAM_CHAT_ID: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^-?\d{1,20}$|^@[A-Za-z0-9_]{5,32}$/, { message: 'a Telegram chat id such as -1001234567890 or @channelname' }).optional(),
+    ),
     // Privacy and abuse (issue 17).
     /** Reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs, comma separated. Empty: none. */
     TRUSTED_PROXIES: z.preprocess(

@@ -8,6 +8,7 @@ import { listen } from './server/listen.js';
 import type { ChannelSender } from './channels/types.js';
 import { createTelegramChannel } from './channels/telegram/channel.js';
 import { createZaloChannel } from './channels/zalo/channel.js';
+import { createZaloOaChannel } from './channels/zalo-oa/channel.js';
 import { createWebChat } from './channels/web/routes.js';
 import { createAdminRoutes } from './server/admin/routes.js';
 import { createReportService } from './analytics/report.js';
@@ -41,6 +42,8 @@ export async function startServer(config: Config, logger: Logger, options: { db?
   const channels: Startable[] = [];
   if (config.TELEGRAM_BOT_TOKEN) channels.push(createTelegramChannel({ config, answers, db, logger }));
   if (config.ZALO_BOT_TOKEN) channels.push(createZaloChannel({ config, answers, db, logger }));
+  const zaloOa = config.ZALO_OA_APP_ID ? createZaloOaChannel({ config, answers, db, logger }) : undefined;
+  if (zaloOa) channels.push(zaloOa);
 
   const report = createReportService({ db, embedder: core.embedder }, { clarifyTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000 });
   const admin = createAdminRoutes(
@@ -55,12 +58,14 @@ export async function startServer(config: Config, logger: Logger, options: { db?
       },
       alerts: async () => {
         const g = await core.dossier.guessingState();
-        return g.active ? [guessingAlertText(g)] : [];
+        const oa = zaloOa ? await zaloOa.alerts().catch(() => []) : [];
+        return [...(g.active ? [guessingAlertText(g)] : []), ...oa];
       },
     },
     { basePath: '/admin' },
   );
   const probes: HealthProbe[] = [createCenterHealthProbe(core.dossierProvider), recorderHealthProbe(core.recorder)];
+  if (zaloOa) probes.push(zaloOa.probe);
   const mounts = [...channels.map((c) => ({ path: '/', app: c.routes })), { path: '/admin', app: admin }];
   const app = createApp({ db, logger, answers, mounts, probes, webChat: createWebChat(), trustedProxies: config.TRUSTED_PROXIES });
 

@@ -56,6 +56,11 @@ export interface AnswerDeps {
   renderFull?: (p: Procedure) => string;
   thresholds?: Partial<AnswerThresholds>;
   clock?: () => Date;
+  /**
+   * Officers take conversations (src/handoff): an unresolved answer, or a second list to choose from in a row, offers
+   * "Gặp cán bộ".
+   */
+  offerHandoff?: boolean;
 }
 
 const MAX_TEXT = 2000;
@@ -321,6 +326,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           code = r.session.lastCode ?? (result.outcome === 'answered' ? result.citations[0]?.code : undefined);
           next = { ...r.session, lastQuestion: redactedOnce().slice(0, 500) };
         }
+      }
+      if (deps.offerHandoff && (result.outcome === 'unresolved' || (result.outcome === 'clarify' && session?.lastOutcome === 'clarify'))) {
+        result = { ...result, text: `${result.text}\n\n${texts.handoffOffer()}`, offerHandoff: true };
       }
       if (next) {
         const merged = {

@@ -56,6 +56,7 @@ export const texts = {
   gopyUsage: () => 'Cách dùng: /gopy <nội dung góp ý>. Góp ý được gửi ẩn danh tới Trung tâm.',
   gopyThanks: () => 'Cảm ơn anh/chị đã góp ý! Nội dung đã được chuyển tới Trung tâm.',
   dossierOff: (c: CentreInfo) => `Chức năng tra cứu hồ sơ chưa được bật. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
+  handoffOffer: () => 'Anh/chị cũng có thể gặp cán bộ của Trung tâm ngay trong cuộc trò chuyện này: gõ /canbo hoặc bấm "Gặp cán bộ".',
   dossierUsage: () => 'Anh/chị vui lòng gửi mã hồ sơ in trên giấy tiếp nhận/hẹn trả kết quả, ví dụ /hoso H37.12-20260105-0001.',
   otherLevel: (levels: string, code: string) => `Thủ tục này cũng được thực hiện ở ${levels} (mã ${code}).`,
   noOtherLevel: (levels: string) => `Theo nguồn, thủ tục này được thực hiện ở ${levels}; tôi không tìm thấy bản ở cấp anh/chị hỏi.`,

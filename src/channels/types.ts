@@ -22,10 +22,11 @@ export interface Incoming {
   /** A slash command already split by the channel: /tt 1.001193 → { name: 'tt', args: '1.001193' }. */
   command?: { name: string; args: string };
   /** A button press: a choice from the last list (1-based), or feedback on the last answer. */
-  action?: { type: 'choice'; index: number; code?: string } | { type: 'feedback'; value: 'up' | 'down' };
+  action?: { type: 'choice'; index: number; code?: string } | { type: 'feedback'; value: 'up' | 'down' } | { type: 'handoff' };
 }
 
-export type Outcome = 'answered' | 'clarify' | 'unresolved' | 'dossier' | 'smalltalk' | 'emergency' | 'feedback' | 'error';
+/** 'handoff': about the conversation with an officer; an empty text means the officer answers and nothing is sent. */
+export type Outcome = 'answered' | 'clarify' | 'unresolved' | 'dossier' | 'smalltalk' | 'emergency' | 'feedback' | 'error' | 'handoff';
 
 export interface Citation {
   code: string;
@@ -55,6 +56,8 @@ export interface Reply {
   choices: Choice[];
   /** true when the channel should offer 👍/👎 feedback buttons for this reply. */
   feedback: boolean;
+  /** true when the channel should offer a "Gặp cán bộ" button (the text already says how to ask by typing). */
+  offerHandoff?: boolean;
 }
 
 export interface AnswerService {

@@ -53,6 +53,7 @@ export const chatRequestSchema = z.object({
     .union([
       z.object({ type: z.literal('choice'), index: z.number().int().min(1).max(20), code: z.string().max(40).optional() }),
       z.object({ type: z.literal('feedback'), value: z.enum(['up', 'down']) }),
+      z.object({ type: z.literal('handoff') }),
     ])
     .optional(),
 });

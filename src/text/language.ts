@@ -27,6 +27,8 @@ export const intentNames = [
   'question',
   'follow',
   'unfollow',
+  'handoff',
+  'handoffEnd',
 ] as const;
 export type IntentName = (typeof intentNames)[number];
 

@@ -22,6 +22,8 @@ export const telegramCommands = [
   { command: 'theodoi', description: 'Theo dõi hồ sơ: /theodoi <mã hồ sơ>' },
   { command: 'huytheodoi', description: 'Hủy theo dõi hồ sơ' },
   { command: 'gopy', description: 'Góp ý: /gopy <nội dung>' },
+  { command: 'canbo', description: 'Gặp cán bộ của Trung tâm' },
+  { command: 'bot', description: 'Kết thúc trò chuyện với cán bộ, quay lại trợ lý' },
 ] as const;
 
 export const telegramTexts = {
@@ -69,6 +71,8 @@ function chatIdOf(ctx: Context): string | undefined {
 
 /** Sends a rendered Reply to a chat: several messages when long, buttons on the last. */
 export async function sendReply(api: Bot['api'], chatId: string | number, reply: Reply): Promise<void> {
+  // An empty handoff reply: an officer answers, the bot says nothing.
+  if (!reply.text.trim()) return;
   for (const m of renderTelegram(reply)) {
     await api.sendMessage(chatId, m.text, {
       parse_mode: 'HTML',

@@ -21,7 +21,7 @@ export interface TelegramMessage {
   keyboard?: InlineButton[][];
 }
 
-export type CallbackAction = { type: 'choice'; index: number; code?: string } | { type: 'feedback'; value: 'up' | 'down' };
+export type CallbackAction = { type: 'choice'; index: number; code?: string } | { type: 'feedback'; value: 'up' | 'down' } | { type: 'handoff' };
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -123,6 +123,7 @@ function packHtml(paragraphs: string[], max: number, sep = '\n\n'): string[] {
 
 export function callbackDataFor(action: CallbackAction): string {
   if (action.type === 'feedback') return `f:${action.value}`;
+  if (action.type === 'handoff') return 'h';
   const withCode = `c:${action.index}:${action.code ?? ''}`;
   return Buffer.byteLength(withCode, 'utf8') <= CALLBACK_DATA_MAX_BYTES ? withCode : `c:${action.index}:`;
 }
@@ -130,6 +131,7 @@ export function callbackDataFor(action: CallbackAction): string {
 /** Reads our own callback_data back; undefined for anything we did not produce. */
 export function parseCallbackData(data: string): CallbackAction | undefined {
   if (data === 'f:up' || data === 'f:down') return { type: 'feedback', value: data === 'f:up' ? 'up' : 'down' };
+  if (data === 'h') return { type: 'handoff' };
   const m = /^c:(\d{1,2}):(.{0,60})$/s.exec(data);
   if (!m) return undefined;
   const index = Number(m[1]);
@@ -143,7 +145,7 @@ function buttonText(c: Choice): string {
   return chars.length <= BUTTON_TEXT_MAX ? full : chars.slice(0, BUTTON_TEXT_MAX - 1).join('') + '…';
 }
 
-export function keyboardFor(reply: Pick<Reply, 'choices' | 'feedback'>): InlineButton[][] | undefined {
+export function keyboardFor(reply: Pick<Reply, 'choices' | 'feedback' | 'offerHandoff'>): InlineButton[][] | undefined {
   const rows: InlineButton[][] = reply.choices.map((c) => [
     { text: buttonText(c), callback_data: callbackDataFor({ type: 'choice', index: c.index, code: c.code }) },
   ]);
@@ -153,6 +155,7 @@ export function keyboardFor(reply: Pick<Reply, 'choices' | 'feedback'>): InlineB
       { text: '👎 Chưa đúng', callback_data: callbackDataFor({ type: 'feedback', value: 'down' }) },
     ]);
   }
+  if (reply.offerHandoff) rows.push([{ text: '👤 Gặp cán bộ', callback_data: callbackDataFor({ type: 'handoff' }) }]);
   return rows.length ? rows : undefined;
 }
 

@@ -78,6 +78,8 @@ export interface ZaloOaChannel {
   /** /health component: the token pair's state (a failed refresh shows here). */
   probe: HealthProbe;
   adminStatus(): Promise<ZaloOaAdminStatus>;
+  /** Lines for the admin overview's warnings: a failed token refresh, notifications not delivered in the last 7 days. */
+  alerts(): Promise<string[]>;
   /** Seeds the token store (first start) and checks ahead of expiry every refreshCheckMs. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -288,6 +290,28 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
           recent: recent.map((r) => ({ at: new Date(r.at).toISOString(), userHash: r.user_hash, reason: r.reason })),
         },
       };
+    },
+    async alerts() {
+      const status = await tokens.status();
+      const out: string[] = [];
+      if (status.state === 'no_tokens') out.push('Zalo OA: chưa có mã truy cập. Đặt ZALO_OA_REFRESH_TOKEN (và ZALO_OA_ACCESS_TOKEN) một lần rồi khởi động lại.');
+      if (status.state === 'refresh_failed') {
+        out.push(
+          `Zalo OA: làm mới mã truy cập thất bại lúc ${status.lastErrorAt ?? '?'} (${status.lastError ?? 'không rõ'}). Bot có thể không gửi được tin trên Zalo OA; cần cấp quyền lại cho ứng dụng và đặt ZALO_OA_REFRESH_TOKEN mới.`,
+        );
+      }
+      const since = new Date(clock().getTime() - 7 * 24 * 3600_000).toISOString();
+      const [row] = await db.query<{ n: number | string; last: Date | string | null }>(
+        `SELECT count(*) AS n, max(at) AS last FROM zalo_oa_undelivered WHERE at >= $1`,
+        [since],
+      );
+      const n = Number(row?.n ?? 0);
+      if (n > 0) {
+        out.push(
+          `Zalo OA: ${n} thông báo hồ sơ chưa gửi được trong 7 ngày qua (người dân không nhắn tin trong thời gian Zalo cho phép, hoặc đã bỏ quan tâm), gần nhất lúc ${new Date(row!.last!).toISOString()}.`,
+        );
+      }
+      return out;
     },
     idle: () => queue.idle(),
     async start() {

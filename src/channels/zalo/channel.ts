@@ -13,7 +13,7 @@ import type { Queryable } from '../../db/db.js';
 import { hashId, type Logger } from '../../logger.js';
 import { AppError, userMessageFor, userMessages } from '../../errors.js';
 import { readJson, type AppEnv } from '../../server/app.js';
-import type { AnswerService, ChannelSender, Incoming } from '../types.js';
+import type { AnswerService, ChannelSender, Incoming, Reply } from '../types.js';
 import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
 import { createChatQueue } from '../shared/chat-queue.js';
 import { secretMatches } from '../shared/secret.js';
@@ -67,7 +67,7 @@ export const defaultZaloRateLimit: RateLimit = { limit: 20, windowMs: 60_000 };
 
 const FEEDBACK_UP = /^👍[\u{1F3FB}-\u{1F3FF}\uFE0F]*$/u;
 const FEEDBACK_DOWN = /^👎[\u{1F3FB}-\u{1F3FF}\uFE0F]*$/u;
-const COMMAND = /^\/(start|help|tt|hoso|theodoi|huytheodoi|gopy)\b\s*([\s\S]*)$/i;
+const COMMAND = /^\/(start|help|tt|hoso|theodoi|huytheodoi|gopy|canbo|bot)\b\s*([\s\S]*)$/i;
 
 /**
  * A Zalo text message as the core sees it. "👍"/"👎" become feedback; "/tt …" and friends become commands, as on
@@ -83,6 +83,9 @@ export function zaloIncoming(msg: ZaloMessage, receivedAt: Date): Incoming {
   if (cmd) return { ...base, command: { name: cmd[1]!.toLowerCase(), args: cmd[2]!.trim() } };
   return base;
 }
+
+/** An empty handoff reply is nothing to send: an officer answers, the bot says nothing. */
+const renderOrNothing = (reply: Reply): string[] => (reply.text.trim() ? renderZalo(reply) : []);
 
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const { config, logger } = deps;
@@ -145,7 +148,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       } finally {
         clearTimeout(timer);
       }
-      await sendAll(chatId, renderZalo(reply));
+      await sendAll(chatId, renderOrNothing(reply));
     } catch (error) {
       const e = error as Error & { code?: string; apiCode?: number };
       elog.error({ err: { name: e?.name, message: e?.message, code: e?.code, apiCode: e?.apiCode } }, 'zalo message failed');
@@ -190,7 +193,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   return {
     routes,
     client,
-    sender: { channel: 'zalo', send: (chatId, reply) => sendAll(chatId, renderZalo(reply)) },
+    sender: { channel: 'zalo', send: (chatId, reply) => sendAll(chatId, renderOrNothing(reply)) },
     idle: () => queue.idle(),
     async start() {
       const me = await client.getMe();

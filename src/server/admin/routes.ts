@@ -7,6 +7,7 @@ import type { Searcher } from '../../retrieval/types.js';
 import { parseSince, reportToCsv, type ReportService } from '../../analytics/report.js';
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../app.js';
+import { createInboxRoutes, type InboxDeps } from './inbox.js';
 import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
@@ -31,6 +32,8 @@ export interface AdminDeps {
   db?: Db;
   report: ReportService;
   lookup: AdminLookup;
+  /** The officers' inbox (src/handoff); absent: no inbox routes. */
+  inbox?: InboxDeps;
   /** Warnings shown at the top of the overview (e.g. dossier codes being guessed); a failure shows none. */
   alerts?: () => Promise<string[]>;
 }
@@ -71,7 +74,8 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
       return c.redirect(`${base}${url.search}`, 301);
     }
     await next();
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+    // A page with its own policy keeps it (the inbox allows its own script, nothing else).
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (k !== 'Content-Security-Policy' || !c.res.headers.has(k)) c.res.headers.set(k, v);
   });
 
   const isApi = (c: Context) => c.req.path.startsWith(`${base}/api/`);
@@ -145,6 +149,8 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
     const alerts = deps.alerts ? await deps.alerts().catch(() => []) : [];
     return c.html(overviewPage({ base, since, report, stored: await stored(), alerts }));
   });
+
+  if (deps.inbox) app.route('/', createInboxRoutes(deps.inbox, base));
 
   app.get('/api/report', async (c) => c.json(await deps.report.report({ since: parseSince(sinceParam(c)) })));
 

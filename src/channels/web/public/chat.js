@@ -64,7 +64,13 @@
   }
 
   function addReply(reply) {
-    var box = el('div', 'msg bot' + (reply.outcome === 'error' ? ' error' : ''));
+    if (reply.outcome === 'handoff') watchOfficer();
+    // An empty handoff reply: the message went to the officer, who answers here later.
+    if (!String(reply.text || '').trim()) {
+      statusLine.textContent = 'Đã gửi tới cán bộ.';
+      return;
+    }
+    var box = el('div', 'msg bot' + (reply.outcome === 'error' ? ' error' : '') + (reply.from === 'staff' ? ' staff' : ''));
     box.appendChild(el('span', 'visually-hidden', 'Trợ lý: '));
     paragraphs(box, reply.text);
 
@@ -131,9 +137,50 @@
       box.appendChild(fb);
     }
 
+    if (reply.offerHandoff) {
+      var person = el('div', 'choices');
+      var hb = el('button', 'choice handoff', 'Gặp cán bộ');
+      hb.type = 'button';
+      hb.addEventListener('click', function () {
+        if (busy) return;
+        disableButtons(person);
+        ask({ text: '', action: { type: 'handoff' } }, 'Gặp cán bộ');
+      });
+      person.appendChild(hb);
+      box.appendChild(person);
+    }
+
     log.appendChild(box);
     scrollDown();
   }
+
+  // While an officer has the conversation, their messages arrive without a question: ask the server every few seconds
+  // (once at load, in case the page was reloaded during a handoff).
+  var watching = null;
+  function checkOfficer() {
+    return fetch('api/chat/inbox', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chatId: chatId }),
+    })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        (Array.isArray(data.messages) ? data.messages : []).forEach(function (m) {
+          addReply({ outcome: 'officer', from: m.from, text: m.text, citations: [], choices: [], feedback: Boolean(m.feedback) });
+        });
+        if (data.open) watchOfficer();
+        else if (watching) {
+          window.clearInterval(watching);
+          watching = null;
+        }
+      })
+      .catch(function () { /* the next round tries again */ });
+  }
+  function watchOfficer() {
+    if (!watching) watching = window.setInterval(checkOfficer, 3000);
+  }
+  checkOfficer();
 
   function setBusy(value) {
     busy = value;
