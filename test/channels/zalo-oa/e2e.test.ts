@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/logger.js';
+import { startServer, type Running } from '../../../src/serve.js';
+import { renderZalo } from '../../../src/channels/zalo/render.js';
+import type { Reply } from '../../../src/channels/types.js';
+import type { Db } from '../../../src/db/db.js';
+import { createTestDb } from '../../helpers/db.js';
+import { startFakeZaloOaApi, type FakeZaloOaApi } from '../../fakes/zalo-oa-api.js';
+import { APP_ID, APP_SECRET, OA_SECRET, oaEvent, signedRequest } from './events.js';
+
+async function until(what: string, ok: () => boolean, timeoutMs = 30_000) {
+  const started = Date.now();
+  while (!ok()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+// The whole server as `npm start` builds it (real answer core on the shipped catalog), with the OA API and OAuth
+// faked on 127.0.0.1, restarted once on the same database.
+describe('Zalo OA end to end: npm start’s server, a spent access token, a restart', () => {
+  let db: Db;
+  let api: FakeZaloOaApi;
+  let dataDir: string;
+  let running: Running | undefined;
+  let seed: { accessToken: string; refreshToken: string };
+
+  beforeAll(async () => {
+    db = await createTestDb();
+    api = await startFakeZaloOaApi({ appId: APP_ID, appSecret: APP_SECRET });
+    dataDir = mkdtempSync(join(tmpdir(), 'motcua-zalo-oa-'));
+    seed = api.issuePair();
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await api?.close();
+    await db?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const config = () =>
+    parseConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ZALO_OA_APP_ID: APP_ID,
+      ZALO_OA_APP_SECRET: APP_SECRET,
+      ZALO_OA_SECRET_KEY: OA_SECRET,
+      // The same env on both starts, as in a real deployment.
+      ZALO_OA_ACCESS_TOKEN: seed.accessToken,
+      ZALO_OA_REFRESH_TOKEN: seed.refreshToken,
+      ZALO_OA_API_ROOT: api.root,
+      ZALO_OA_OAUTH_ROOT: api.root,
+    });
+  // stop() closes the database; the restart needs the same one.
+  const start = () => startServer(config(), createLogger({ level: 'silent' }), { db: Object.assign(Object.create(db) as Db, { close: async () => undefined }) });
+  const url = (path: string) => `http://127.0.0.1:${running!.port}${path}`;
+
+  it('answers a signed text event as the web chat does, refreshes a spent token once, and keeps replying after a restart', async () => {
+    running = await start();
+    const question = 'đăng ký khai sinh cần giấy tờ gì';
+
+    const web = (await (await fetch(url('/api/chat'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chatId: 'web-e2e', text: question }),
+    })).json()) as Reply;
+    expect(web.outcome).toBe('answered');
+    const expected = renderZalo(web);
+
+    // The access token the centre gave is spent: the first send gets -216.
+    api.expireAccessToken();
+    const res = await fetch(url('/zalo-oa/webhook'), signedRequest(oaEvent('user_send_text', 'oa-user-1', { text: question })));
+    expect(res.status).toBe(200);
+    await until('the OA answer', () => api.sentTo('oa-user-1').length >= expected.length);
+    expect(api.sentTo('oa-user-1')).toEqual(expected);
+    expect(api.callsOf('oauth')).toHaveLength(1);
+    expect(api.callsOf('oauth')[0]!.payload.refresh_token).toBe(seed.refreshToken);
+    const refreshed = api.currentAccessToken;
+
+    // An unsigned event gets 401 from the real server too.
+    expect((await fetch(url('/zalo-oa/webhook'), signedRequest(oaEvent('user_send_text', 'oa-user-1'), { signature: null }))).status).toBe(401);
+    const health = (await (await fetch(url('/health'))).json()) as { zaloOa?: { ok: boolean; state: string } };
+    expect(health.zaloOa).toMatchObject({ ok: true, state: 'ok' });
+
+    // Restart with the same env: the stored pair is used, the spent seed is not presented again.
+    await running.stop();
+    running = await start();
+    const before = api.callsOf('cs').length;
+    const res2 = await fetch(url('/zalo-oa/webhook'), signedRequest(oaEvent('user_send_text', 'oa-user-2', { text: question })));
+    expect(res2.status).toBe(200);
+    await until('the answer after the restart', () => api.sentTo('oa-user-2').length >= expected.length);
+    expect(api.sentTo('oa-user-2')).toEqual(expected);
+    expect(api.callsOf('cs').slice(before).map((c) => c.accessToken)).toEqual(expected.map(() => refreshed));
+    expect(api.callsOf('oauth')).toHaveLength(1);
+    expect(api.reused).toBe(0);
+  }, 180_000);
+});
