@@ -127,6 +127,8 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       dossier: dossierPort,
       rephraser: isLlmEnabled(config) ? createRephraser({ config, logger }) : undefined,
       renderFull: (p) => renderProcedureText(p),
+      // `serve` puts the officers' handoff in front of these answers when the inbox exists (src/handoff/compose.ts).
+      offerHandoff: Boolean(config.ADMIN_TOKEN),
     });
     return {
       config,

@@ -17,6 +17,7 @@ import { createCenterHealthProbe } from './dossier/health.js';
 import { createDossierPoller } from './dossier/poller.js';
 import { renderProcedureText } from './catalog/render-text.js';
 import { guessingAlertText } from './dossier/throttle.js';
+import { createHandoffFromConfig } from './handoff/compose.js';
 
 export interface Running {
   port: number;
@@ -38,12 +39,23 @@ interface Startable {
  */
 export async function startServer(config: Config, logger: Logger, options: { db?: Db } = {}): Promise<Running> {
   const core = await createCore(config, logger, options);
-  const { db, answers } = core;
+  const { db } = core;
+  // Officers take conversations when the inbox exists: the handoff sits in front of the answer core on every channel.
+  const handoff = createHandoffFromConfig({
+    config,
+    db,
+    logger,
+    centre: core.centre,
+    procedureName: async (code) => (await core.catalog.getProcedure(code))?.procedure.name,
+  });
+  const answers = handoff ? handoff.service.wrap(core.answers) : core.answers;
   const channels: Startable[] = [];
   if (config.TELEGRAM_BOT_TOKEN) channels.push(createTelegramChannel({ config, answers, db, logger }));
   if (config.ZALO_BOT_TOKEN) channels.push(createZaloChannel({ config, answers, db, logger }));
   const zaloOa = config.ZALO_OA_APP_ID ? createZaloOaChannel({ config, answers, db, logger }) : undefined;
   if (zaloOa) channels.push(zaloOa);
+
+  handoff?.senders.push(...channels.map((c) => c.sender));
 
   const report = createReportService({ db, embedder: core.embedder }, { clarifyTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000 });
   const admin = createAdminRoutes(
@@ -56,6 +68,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
         getProcedure: async (code) => (await core.catalog.getProcedure(code))?.procedure ?? null,
         renderProcedure: renderProcedureText,
       },
+      ...(handoff ? { inbox: handoff.inbox } : {}),
       alerts: async () => {
         const g = await core.dossier.guessingState();
         const oa = zaloOa ? await zaloOa.alerts().catch(() => []) : [];
@@ -66,7 +79,11 @@ export async function startServer(config: Config, logger: Logger, options: { db?
   );
   const probes: HealthProbe[] = [createCenterHealthProbe(core.dossierProvider), recorderHealthProbe(core.recorder)];
   if (zaloOa) probes.push(zaloOa.probe);
-  const mounts = [...channels.map((c) => ({ path: '/', app: c.routes })), { path: '/admin', app: admin }];
+  const mounts = [
+    ...channels.map((c) => ({ path: '/', app: c.routes })),
+    { path: '/admin', app: admin },
+    ...(handoff ? [{ path: '/', app: handoff.webRoute }] : []),
+  ];
   const app = createApp({ db, logger, answers, mounts, probes, webChat: createWebChat(), trustedProxies: config.TRUSTED_PROXIES });
 
   const poller = createDossierPoller({
@@ -82,6 +99,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     await c.start().catch((err) => logger.error({ err: { message: (err as Error).message } }, 'channel failed to start'));
   }
   if (channels.length) poller.start();
+  handoff?.service.start();
   logger.info({ port: server.port, db: db.kind, channels: channels.length }, 'motcua listening');
 
   let stopping: Promise<void> | undefined;
@@ -93,6 +111,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
         logger.info('shutting down: no new connections, finishing in-flight work');
         await server.close();
         await poller.stop();
+        await handoff?.service.stop();
         for (const c of channels) await c.stop().catch(() => undefined);
         await core.close();
         logger.info('stopped');
