@@ -113,7 +113,12 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       follow: ({ channel, chatId, chatHash, limitKey, code }) => dossier.follow({ channel, chatId, chatHash, limitKey, code }),
       unfollow: ({ channel, chatId, code }) => dossier.unfollow({ channel, chatId, code }),
     };
-    const procedures = createProcedureCache(async (code) => (await catalog.getProcedure(code))?.procedure);
+    // Retired procedures are not answered; a record without its own check date shows the day our catalog last changed it.
+    const procedures = createProcedureCache(async (code) => {
+      const entry = await catalog.getProcedure(code);
+      if (!entry || entry.retiredAt) return undefined;
+      return entry.procedure.updatedAt ? entry.procedure : { ...entry.procedure, updatedAt: entry.updatedAt.toISOString().slice(0, 10) };
+    });
     const centre = loadCentreInfo();
     const answers = createAnswerService({
       searcher,
@@ -127,8 +132,6 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       dossier: dossierPort,
       rephraser: isLlmEnabled(config) ? createRephraser({ config, logger }) : undefined,
       renderFull: (p) => renderProcedureText(p),
-      // `serve` puts the officers' handoff in front of these answers when the inbox exists (src/handoff/compose.ts).
-      offerHandoff: Boolean(config.ADMIN_TOKEN),
     });
     return {
       config,

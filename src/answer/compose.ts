@@ -5,6 +5,7 @@
 import { levelLabels, modeLabels, type Procedure } from '../catalog/schema.js';
 import type { Citation } from '../channels/types.js';
 import type { Aspect } from './understand.js';
+import { isListedOnly, provinceLinkText, provinceOnlineText } from '../catalog/province-text.js';
 
 export interface ComposeOptions {
   /** Show every item of long sections instead of the first few. */
@@ -153,8 +154,17 @@ function legalSection(p: Procedure): string | undefined {
   return p.raw?.legalBasis ? `Căn cứ pháp lý (nguyên văn từ nguồn):\n${truncate(p.raw.legalBasis, MAX_RAW).text}` : undefined;
 }
 
+/** The centre's own note, apart from the catalog's facts (staff write it; its date says how fresh it is). */
+export function centreNoteText(p: Procedure): string | undefined {
+  const n = p.centreNote;
+  if (!n) return undefined;
+  return `Ghi chú của Trung tâm (${n.date.split('-').reverse().join('/')}): ${n.text}`;
+}
+
 export function citationText(p: Procedure): string {
   const bits = [`Nguồn: thủ tục "${p.name}", mã ${p.code}`];
+  if (isListedOnly(p) && p.province) bits[0] = `Nguồn: danh mục thủ tục hành chính do tỉnh ${p.province.province} công bố, thủ tục "${p.name}", mã ${p.code}`;
+  else if (p.province) bits.push(`có trong danh mục do tỉnh ${p.province.province} công bố`);
   if (p.decision) bits.push(`công bố tại Quyết định ${p.decision}`);
   let line = bits.join(', ');
   if (p.sourceUrl) line += ` — ${p.sourceUrl}`;
@@ -167,6 +177,7 @@ export function citationText(p: Procedure): string {
  * "what to do next", and the citation. With no aspect, an overview (documents, deadline and fee, where).
  */
 export function composeAnswer(p: Procedure, asked: Aspect[], options: ComposeOptions = {}): string {
+  if (isListedOnly(p)) return composeListedOnly(p, options);
   const full = options.full ?? false;
   const wanted: Aspect[] = asked.length ? [...asked] : ['documents', 'deadline', 'fee', 'where'];
   if (full) for (const a of ['documents', 'deadline', 'fee', 'where', 'online', 'steps', 'conditions', 'result', 'legal'] as Aspect[]) if (!wanted.includes(a)) wanted.push(a);
@@ -244,7 +255,35 @@ export function composeAnswer(p: Procedure, asked: Aspect[], options: ComposeOpt
       .map(([, words]) => `"${words}"`);
     if (offers.length) next.push(`gõ ${offers.slice(0, -1).join(', ')}${offers.length > 1 ? ' hoặc ' : ''}${offers.at(-1)} để hỏi tiếp về thủ tục này`);
   }
+  const link = provinceLinkText(p);
+  if (link) parts.push(link);
+  const note = centreNoteText(p);
+  if (note) parts.push(note);
   if (next.length) parts.push(`Tiếp theo: ${next.join('; ')}.`);
+  parts.push(citationText(p));
+  return parts.join('\n\n');
+}
+
+/**
+ * A procedure only the province's list names: what the list says (name, field, whether it can be done online, the
+ * link) and, honestly, that its documents, deadline and fees are on the portal page, whatever aspect was asked.
+ */
+function composeListedOnly(p: Procedure, options: ComposeOptions): string {
+  const parts: string[] = [`${p.name} (mã ${p.code}${p.levels.length ? ` — ${levelText(p)}` : ''})`];
+  for (const n of options.notes ?? []) parts.push(`Lưu ý: ${n}`);
+  for (const n of p.notes) parts.push(`Lưu ý: ${n}`);
+  parts.push(`Lĩnh vực: ${p.field}`);
+  const online = provinceOnlineText(p);
+  if (online) parts.push(online);
+  const link = provinceLinkText(p);
+  if (link) parts.push(link);
+  parts.push(
+    link
+      ? 'Thành phần hồ sơ, thời hạn giải quyết, phí và lệ phí của thủ tục này có trên trang thủ tục nêu trên; danh mục của chúng tôi mới có tên, lĩnh vực và đường dẫn của thủ tục này.'
+      : 'Danh mục của chúng tôi mới có tên và lĩnh vực của thủ tục này; anh/chị vui lòng hỏi bộ phận một cửa về thành phần hồ sơ, thời hạn, phí và lệ phí.',
+  );
+  const note = centreNoteText(p);
+  if (note) parts.push(note);
   parts.push(citationText(p));
   return parts.join('\n\n');
 }

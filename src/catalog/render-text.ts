@@ -3,6 +3,7 @@
  * No channel markup: callers escape or format it for their medium. Facts are printed as the record states them.
  */
 import { levelLabels, modeLabels, type Channel, type Procedure, type ProcedureDocument } from './schema.js';
+import { isListedOnly, onlineLevelText } from './province-text.js';
 
 export interface RenderTextOptions {
   /** Shown as "Cập nhật" when the record itself has no updatedAt (e.g. the row's last import time). */
@@ -120,10 +121,18 @@ export function renderProcedureText(p: Procedure, options: RenderTextOptions = {
     p.legalBasis.length ? p.legalBasis.map((l) => `  - ${l.code ? `${l.code}: ` : ''}${l.title}`) : raw('legalBasis'),
   );
   section('Lưu ý', p.notes.map((n) => `  - ${n}`));
+  if (p.province) {
+    const lines = [`  Mức độ trực tuyến: ${onlineLevelText(p)}`];
+    if (p.province.decision) lines.push(`  Quyết định công bố của tỉnh: ${p.province.decision}`);
+    for (const g of p.province.pages) lines.push(`  - ${g.localCode}${g.url ? `: ${g.url}` : ''}`);
+    if (isListedOnly(p)) lines.push('  Chỉ có trong danh mục của tỉnh: chưa có thành phần hồ sơ, thời hạn, phí (xem trang thủ tục trên cổng của tỉnh).');
+    section(`Danh mục tỉnh ${p.province.province}`, lines);
+  }
+  if (p.centreNote) section(`Ghi chú của Trung tâm (${p.centreNote.date})`, [`  ${p.centreNote.text}`]);
 
   const foot: string[] = [];
   if (p.decision) foot.push(`Quyết định công bố: ${p.decision}`);
-  foot.push(`Nguồn: ${p.sourceUrl ?? (p.origin === 'dvc' ? 'Cổng Dịch vụ công quốc gia' : 'danh mục của Trung tâm')}`);
+  foot.push(`Nguồn: ${p.sourceUrl ?? (p.origin === 'dvc' ? 'Cổng Dịch vụ công quốc gia' : p.origin === 'province' ? `danh mục tỉnh ${p.province?.province ?? ''}` : 'danh mục của Trung tâm')}`);
   const updated = p.updatedAt ?? isoDate(options.updatedAt);
   if (updated) foot.push(`Cập nhật: ${updated}`);
   out.push('', ...foot);

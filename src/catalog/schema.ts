@@ -89,6 +89,43 @@ export const levelLabels: Record<Level, string> = {
   khac: 'Cơ quan khác',
 };
 
+/** Online level of a procedure on the provincial portal (mức độ dịch vụ công trực tuyến), as the province lists it. */
+export const onlineLevels = ['toan_trinh', 'mot_phan', 'muc_2', 'muc_1'] as const;
+export const onlineLevelSchema = z.enum(onlineLevels);
+export type OnlineLevel = z.infer<typeof onlineLevelSchema>;
+export const onlineLevelLabels: Record<OnlineLevel, string> = {
+  toan_trinh: 'Toàn trình',
+  mot_phan: 'Một phần',
+  muc_2: 'Mức độ 2',
+  muc_1: 'Mức độ 1',
+};
+
+/** The level a province page is published for: the list predates the 2025 reform, so district pages still exist. */
+export const provinceLevelSchema = z.enum(['tinh', 'huyen', 'xa']);
+export type ProvinceLevel = z.infer<typeof provinceLevelSchema>;
+
+/** One page of a procedure on the provincial portal (a national code may be published at several levels). */
+export const provincePageSchema = z.object({
+  /** The province's code, e.g. "1.001193.000.00.00.H37" (national code + province suffix). */
+  localCode: z.string().min(1),
+  level: provinceLevelSchema.optional(),
+  online: onlineLevelSchema,
+  url: z.url().optional(),
+});
+export type ProvincePage = z.infer<typeof provincePageSchema>;
+
+/** "Listed by the province": what the provincial list says about a procedure (no documents, deadlines or fees). */
+export const provinceMarkSchema = z.object({
+  /** Who lists it, e.g. "Lạng Sơn". */
+  province: z.string().min(2),
+  /** The provincial decision that published it, e.g. "335/QĐ-UBND". */
+  decision: z.string().optional(),
+  /** The date of the list (YYYY-MM-DD) when known. */
+  listedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  pages: z.array(provincePageSchema).min(1),
+});
+export type ProvinceMark = z.infer<typeof provinceMarkSchema>;
+
 export const procedureSchema = z.object({
   /** National procedure code (mã TTHC) such as "1.001193"; local codes must set localCode: true. */
   code: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]{1,39}$/, 'a procedure code such as 1.001193'),
@@ -116,8 +153,13 @@ export const procedureSchema = z.object({
   sourceUrl: z.url().optional(),
   /** ISO date (YYYY-MM-DD) the facts were checked against the source. */
   updatedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').optional(),
-  /** Where the record came from. */
-  origin: z.enum(['knowledge', 'dvc']).default('knowledge'),
+  /**
+   * Where the record came from. 'province': only the provincial list names it — no documents, deadlines or fees
+   * (a "listed-only" procedure, answered with its name, field, online level and link).
+   */
+  origin: z.enum(['knowledge', 'dvc', 'province']).default('knowledge'),
+  /** Set when the provincial list publishes this procedure ("listed by Lạng Sơn"), with its portal page(s). */
+  province: provinceMarkSchema.optional(),
   /** Original texts kept when parsing was unsure (importer): shown as-is and searched. */
   raw: z
     .object({
@@ -131,6 +173,11 @@ export const procedureSchema = z.object({
     .optional(),
   /** Gentle corrections of outdated premises specific to this procedure (e.g. sổ hộ khẩu no longer issued). */
   notes: z.array(z.string()).default([]),
+  /**
+   * The centre's own note (local counter, local fee and its resolution, desk hours), attached when the record is
+   * served (table centre_notes), never part of an imported or curated record: answers show it apart from the facts.
+   */
+  centreNote: z.object({ text: z.string().min(1), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).optional(),
 });
 export type Procedure = z.infer<typeof procedureSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;

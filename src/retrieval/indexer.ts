@@ -45,7 +45,10 @@ export function lexemesOf(text: string): string {
 export async function syncIndex(db: Db, embedder: Embedder, options: SyncOptions = {}): Promise<SyncResult> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 100;
-  const current = await db.query<{ code: string; content_hash: string }>(`SELECT code, content_hash FROM procedures`);
+  // Retired procedures (catalog lifecycle) leave the index as if they had left the catalog.
+  const current = await db.query<{ code: string; content_hash: string }>(
+    `SELECT code, content_hash FROM procedures WHERE retired_at IS NULL`,
+  );
   const indexed = await db.query<{ code: string; content_hash: string; embedder: string }>(
     `SELECT code, content_hash, embedder FROM retrieval_index`,
   );
@@ -63,10 +66,16 @@ export async function syncIndex(db: Db, embedder: Embedder, options: SyncOptions
       todo.push(r.code);
     }
   }
-  // Chunks of procedures that left the catalog went with them (ON DELETE CASCADE); forget their index state too.
+  // Chunks of procedures that left the catalog went with them (ON DELETE CASCADE); a retired one keeps its row, so
+  // its chunks are removed here. Forget their index state too.
   const live = new Set(current.map((r) => r.code));
   const gone = indexed.filter((r) => !live.has(r.code)).map((r) => r.code);
-  if (gone.length) await db.query(`DELETE FROM retrieval_index WHERE code = ANY($1::text[])`, [gone]);
+  if (gone.length) {
+    await db.transaction(async (tx) => {
+      await tx.query(`DELETE FROM chunks WHERE code = ANY($1::text[])`, [gone]);
+      await tx.query(`DELETE FROM retrieval_index WHERE code = ANY($1::text[])`, [gone]);
+    });
+  }
   let chunks = 0;
   for (let i = 0; i < todo.length; i += batchSize) {
     const codes = todo.slice(i, i + batchSize);

@@ -49,6 +49,11 @@ export interface RankingParams {
   fusion: 'rrf' | 'score';
   /** Share of its score a procedure loses when its name's variant actions disagree with the question's (see actionsDisagree). */
   actionPenalty: number;
+  /**
+   * Share of its score a listed-only procedure loses (only the province's list names it: no documents, deadlines or
+   * fees), so that a detailed procedure with a comparable match ranks first; a clearly better listed-only match still wins.
+   */
+  listedOnlyPenalty: number;
 }
 
 export const defaultRankingParams: RankingParams = {
@@ -67,6 +72,7 @@ export const defaultRankingParams: RankingParams = {
   storyWeight: 0.6,
   fusion: 'score',
   actionPenalty: 0.15,
+  listedOnlyPenalty: 0.2,
 };
 
 export interface SearcherDeps {
@@ -102,6 +108,8 @@ interface ProcEntry {
   nameBigrams: string[];
   /** Variant actions in the level-free name ("cấp lại", "xóa"): see actionsDisagree. */
   actions: string[];
+  /** Only the province's list names it (catalog origin 'province'). */
+  listedOnly: boolean;
 }
 
 interface Index {
@@ -132,6 +140,7 @@ interface ChunkRow {
   field: string;
   levels: unknown;
   aliases: unknown;
+  listed_only: boolean;
 }
 
 function parseVector(text: string | null, dims: number, into: Float32Array, offset: number) {
@@ -159,7 +168,7 @@ function nameBigramsOf(name: string): string[] {
 async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1' | 'b'>): Promise<Index> {
   const rows = await db.query<ChunkRow>(
     `SELECT c.code, c.kind, c.name, c.body, c.embedding::text AS embedding, p.field,
-            p.data->'levels' AS levels, p.data->'aliases' AS aliases
+            p.data->'levels' AS levels, p.data->'aliases' AS aliases, (p.data->>'origin') = 'province' AS listed_only
        FROM chunks c JOIN procedures p ON p.code = c.code
       WHERE c.embedder = $1
       ORDER BY c.code, c.kind`,
@@ -193,6 +202,7 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
         // Cover counts the words of the procedure, not its level qualifier ("thực hiện tại cấp tỉnh").
         nameBigrams: nameBigramsOf(levelFreeName(r.name)),
         actions: actionsOfName(r.name),
+        listedOnly: r.listed_only === true,
       });
     }
     const kind = Math.max(0, chunkKinds.indexOf(r.kind as ChunkKind));
@@ -402,6 +412,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     if (P.coverWeight > 0) for (const [p, s] of fused) fused.set(p, s + (P.coverWeight * nameCover(ix.procs[p]!, qb)) / (P.rrfK + 1));
     const asked = queryActions(analysis);
     if (P.actionPenalty > 0) for (const [p, s] of fused) if (actionsDisagree(asked, ix.procs[p]!.actions)) fused.set(p, s * (1 - P.actionPenalty));
+    if (P.listedOnlyPenalty > 0) for (const [p, s] of fused) if (ix.procs[p]!.listedOnly) fused.set(p, s * (1 - P.listedOnlyPenalty));
     const ranked = [...fused].sort((a, b) => b[1] - a[1] || lex[b[0]]! - lex[a[0]]!);
 
     const results: SearchHit[] = [];

@@ -57,7 +57,7 @@ describe('catalog CLI', { timeout: 120_000 }, () => {
   it('prints stats as JSON', async () => {
     const r = await cli(['stats', '--json']);
     expect(r.code).toBe(0);
-    expect(lastJson(r.stdout)).toEqual({ procedures: 4, fields: 1, chunks: 0 });
+    expect(lastJson(r.stdout)).toEqual({ procedures: 4, detailed: 4, listedOnly: 0, detailedAndListed: 0, retired: 0, fields: 1, chunks: 0 });
   });
 
   it('shows a procedure by code with its requirements under Vietnamese headings', async () => {

@@ -92,7 +92,7 @@ describe.each(dbBackends)('catalog repository on $backend', ({ backend }) => {
       const entry = await repo.getProcedure('1.000001');
       const p = entry!.procedure;
       expect(entry?.origin).toBe('knowledge');
-      expect(entry?.sources).toEqual({ knowledge: true, dvc: true });
+      expect(entry?.sources).toEqual({ knowledge: true, dvc: true, province: false });
       // curated, whole
       expect(p.name).toBe('Đăng ký mẫu');
       expect(p.field).toBe('Hộ tịch');
@@ -158,13 +158,13 @@ describe.each(dbBackends)('catalog repository on $backend', ({ backend }) => {
     await repo.upsertProcedures([curated, other], { source: 'knowledge' });
     const hasChunks = (await db.query<{ t: string | null }>(`SELECT to_regclass('chunks')::text AS t`))[0]?.t;
     if (!hasChunks) {
-      expect(await repo.stats()).toEqual({ procedures: 2, fields: 2, chunks: 0 });
+      expect(await repo.stats()).toEqual({ procedures: 2, detailed: 2, listedOnly: 0, detailedAndListed: 0, retired: 0, fields: 2, chunks: 0 });
       await db.exec(`CREATE TABLE chunks (id serial PRIMARY KEY, code text); INSERT INTO chunks (code) VALUES ('a'), ('b')`);
-      expect(await repo.stats()).toEqual({ procedures: 2, fields: 2, chunks: 2 });
+      expect(await repo.stats()).toEqual({ procedures: 2, detailed: 2, listedOnly: 0, detailedAndListed: 0, retired: 0, fields: 2, chunks: 2 });
     } else {
       // Migration 003 (retrieval) created it: the count must be the table's.
       const [c] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM chunks`);
-      expect(await repo.stats()).toEqual({ procedures: 2, fields: 2, chunks: c?.n });
+      expect(await repo.stats()).toEqual({ procedures: 2, detailed: 2, listedOnly: 0, detailedAndListed: 0, retired: 0, fields: 2, chunks: c?.n });
     }
   });
 
