@@ -5,7 +5,8 @@
  * - POST /v4/oa/access_token (header secret_key, form refresh_token, app_id, grant_type=refresh_token): issues a new
  *   pair and spends the refresh token; a reused, unknown or wrong-app refresh token gets { error: -14014 } with HTTP
  *   200. Every refresh is recorded (and `reused` counts refresh tokens presented twice).
- * `failNext` makes the next call of 'cs' or 'oauth' answer as given; `oauthDelayMs` slows OAuth down (races).
+ * `failNext` makes the next call of 'cs' or 'oauth' answer as given (status 0 on 'cs': the connection drops);
+ * `oauthDelayMs` slows OAuth down (races).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +66,8 @@ export async function startFakeZaloOaApi(options: { appId: string; appSecret: st
       const token = String(req.headers['access_token'] ?? '');
       log.record({ method: 'cs', accessToken: token, payload });
       const failure = failures.get('cs')?.shift();
+      // Status 0: the connection drops without an answer (a network error).
+      if (failure?.status === 0) return void res.socket?.destroy();
       if (failure) return send(failure.status, failure.body);
       if (!access || token !== access) return send(200, { error: -216, message: 'Access token is invalid' });
       const text = (payload.message as { text?: unknown } | undefined)?.text;

@@ -286,6 +286,27 @@ describe('Zalo OA webhook through the HTTP app, a fake OA API and a fake OAuth s
     expect(waits).toEqual([500, 1000]);
   });
 
+  it('retries a dropped connection with back-off', async () => {
+    api.failNext('cs', 0, null);
+    await send(channel, oaEvent('user_send_text', 'u-17', { text: 'lệ phí' }));
+    expect(api.sentTo('u-17')).toEqual(['Đã nhận: lệ phí']);
+    expect(api.callsOf('cs')).toHaveLength(2);
+    expect(waits).toEqual([500]);
+  });
+
+  it('warns on the admin overview about a failed refresh and about notifications not delivered', async () => {
+    expect(await channel.alerts()).toEqual([]);
+    api.expireAccessToken();
+    api.failNext('oauth', 200, { error: -14014, error_name: 'Invalid refresh token' });
+    await send(channel, oaEvent('user_send_text', 'u-18', { text: 'lệ phí' }));
+    await expect(channel.sender.send('u-19', reply({ text: 'Hồ sơ đã có kết quả.' }))).rejects.toThrow();
+    const alerts = await channel.alerts();
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0]).toMatch(/^Zalo OA: làm mới mã truy cập thất bại .*-14014/);
+    expect(alerts[1]).toMatch(/^Zalo OA: 1 thông báo hồ sơ chưa gửi được trong 7 ngày qua/);
+    expect(alerts.join('')).not.toContain(seed.refreshToken);
+  });
+
   it('sends dossier notifications only inside the interaction window; outside it they are recorded as not delivered', async () => {
     const note = reply({ outcome: 'dossier', text: 'Hồ sơ G09.20-20260609-0092637: Đã xử lý xong.' });
     // Never wrote: nothing sent.
