@@ -97,6 +97,8 @@ export const configSchema = z
     EMBEDDING_MODEL: optionalString,
     EMBEDDING_DIMENSIONS: intInRange(256, 8, 4096),
     SESSION_TIMEOUT_MINUTES: intInRange(30, 1, 1440),
+    // How often a running worker checks the catalog version and reloads after an import, a correction or a note.
+    CATALOG_RELOAD_SECONDS: intInRange(5, 1, 3600),
     /** Telegram group told of each new handoff (one line, a link to the inbox, no personal data). Needs TELEGRAM_BOT_TOKEN. */
     STAFF_TELEGRAM_CHAT_ID: z.preprocess(
       emptyToUndefined,
