@@ -74,14 +74,14 @@ export function toJson(h: HandoffView, text: (s: string) => string, at: Date) {
 export function createInboxRoutes(deps: InboxDeps, base: string): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const now = deps.clock ?? (() => new Date());
-  const script = readFileSync(new URL('./inbox.js', import.meta.url), 'utf8').replaceAll('{{base}}', JSON.stringify(base));
+  const script = readFileSync(new URL('inbox.js', new URL('./public/', import.meta.url)), 'utf8');
 
   app.get('/inbox', (c) => {
     const html = layout(
       { title: 'Hộp thư cán bộ', base },
       `<h1>Hộp thư cán bộ</h1>
 <p class="muted small">Các cuộc trò chuyện người dân muốn gặp cán bộ, chờ lâu nhất ở trên. Trả lời tại đây, người dân nhận được ngay trên kênh của họ. Số điện thoại, số giấy tờ được che; bấm "Hiện đầy đủ" khi cần (được ghi nhật ký).</p>
-<div id="inbox" data-channels="${esc(JSON.stringify({ telegram: channelLabel('telegram'), zalo: channelLabel('zalo'), zalo_oa: channelLabel('zalo_oa'), web: channelLabel('web') }))}">
+<div id="inbox" data-base="${esc(base)}" data-channels="${esc(JSON.stringify({ telegram: channelLabel('telegram'), zalo: channelLabel('zalo'), zalo_oa: channelLabel('zalo_oa'), web: channelLabel('web') }))}">
 <section id="list"><h2>Đang chờ</h2><ul id="handoffs" class="small"><li class="muted">Đang tải…</li></ul></section>
 <section id="conversation" hidden><h2 id="title"></h2><div id="messages" role="log" aria-live="polite"></div>
 <form id="reply" class="inline"><label for="reply-text" class="small">Trả lời</label><textarea id="reply-text" rows="3" cols="60" maxlength="3000" required></textarea>

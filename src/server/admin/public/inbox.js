@@ -2,8 +2,8 @@
 // masked numbers on request. Server text goes through textContent only: nothing is parsed as HTML.
 (function () {
   'use strict';
-  var base = {{base}};
   var root = document.getElementById('inbox');
+  var base = root.getAttribute('data-base') || '/admin';
   var labels = JSON.parse(root.getAttribute('data-channels') || '{}');
   var list = document.getElementById('handoffs');
   var conv = document.getElementById('conversation');
