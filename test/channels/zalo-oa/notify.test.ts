@@ -29,7 +29,7 @@ describe('Zalo OA dossier notifications and the interaction window', () => {
 
   const provider: DossierProvider = {
     mode: 'simulator',
-    async getDossier(code) {
+    async getDossier(code: string) {
       const d: Dossier = {
         code,
         procedureCode: '1.001193.000.00.00.H37',
