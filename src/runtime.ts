@@ -6,7 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import { isLlmEnabled } from './config.js';
-import type { Logger } from './logger.js';
+import { useHashSecret, type Logger } from './logger.js';
+import { resolveHashSecret } from './privacy/hash-secret.js';
+import { createChatEraser, type ChatEraser } from './privacy/per-chat.js';
 import type { Db } from './db/db.js';
 import { openDb } from './db/open.js';
 import { migrate } from './db/migrate.js';
@@ -48,6 +50,8 @@ export interface Core {
   dossier: DossierService;
   answers: AnswerService;
   centre: CentreInfo;
+  /** Deletes one chat's data everywhere (a citizen's /xoadulieu, or staff at the desk). */
+  eraseChat: ChatEraser;
   /** Flushes analytics and closes the database. */
   close(): Promise<void>;
 }
@@ -89,6 +93,8 @@ export interface CoreOptions {
 }
 
 export async function createCore(config: Config, logger: Logger, options: CoreOptions = {}): Promise<Core> {
+  // Before anything names a chat: every stored or logged chat reference is keyed by it.
+  useHashSecret(await resolveHashSecret(config, logger));
   const db = options.db ?? (await openDb(config, logger));
   try {
     const catalog = createCatalogRepository(db);
@@ -120,10 +126,17 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       return entry.procedure.updatedAt ? entry.procedure : { ...entry.procedure, updatedAt: entry.updatedAt.toISOString().slice(0, 10) };
     });
     const centre = loadCentreInfo();
+    const sessions = createSessionStore(db, { timeoutMinutes: config.SESSION_TIMEOUT_MINUTES });
+    const eraseChat = createChatEraser({
+      db,
+      beforeErase: () => recorder.flush(),
+      forget: (chat) => sessions.delete?.(chat.sessionKey),
+    });
     const answers = createAnswerService({
       searcher,
       catalog: { getProcedure: procedures.get },
-      sessions: createSessionStore(db, { timeoutMinutes: config.SESSION_TIMEOUT_MINUTES }),
+      sessions,
+      erase: eraseChat,
       centre,
       logger,
       redact: redactPersonal,
@@ -144,6 +157,7 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       dossier,
       answers,
       centre,
+      eraseChat,
       async close() {
         await recorder.close().catch((err) => logger.warn({ err: (err as Error).message }, 'analytics flush failed'));
         await db.close();

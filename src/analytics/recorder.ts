@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/db.js';
-import { hashId, type Logger } from '../logger.js';
+import { hashId, isIdHash, type Logger } from '../logger.js';
 import type { InteractionRecord, InteractionRecorder } from './types.js';
 import { redactPersonal } from './redact.js';
 
@@ -80,10 +80,9 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
 
 function toRow(r: InteractionRecord): Row {
   const at = r.at instanceof Date && !Number.isNaN(r.at.getTime()) ? r.at : new Date();
-  // The caller is meant to pass hashId(chatId); anything else (e.g. a raw numeric chat id) is hashed here. A real
-  // hash that happens to be all digits gets hashed again, consistently, which keeps chats apart just the same.
+  // The caller is meant to pass hashId(chatId); anything else (e.g. a raw numeric chat id) is hashed here.
   const raw = String(r.chatHash);
-  const chatHash = /^[0-9a-f]{16}$/.test(raw) && /[a-f]/.test(raw) ? raw : hashId(raw);
+  const chatHash = isIdHash(raw) ? raw : hashId(raw);
   const score = (s: unknown) => (typeof s === 'number' && Number.isFinite(s) ? Math.round(s * 1e4) / 1e4 : 0);
   return {
     id: randomUUID(),

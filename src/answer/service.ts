@@ -17,6 +17,8 @@ import { foldedTokens } from '../text/normalize.js';
 import { coordinatedQuestions } from '../text/language.js';
 import { texts, type CentreInfo } from './texts.js';
 import { choiceOf, decide, defaultThresholds, type AnswerThresholds } from './decide.js';
+import { describeErased, type ChatEraser } from '../privacy/per-chat.js';
+import { defaultPrivacyCues, type PrivacyCues } from '../privacy/cues.js';
 
 export type { AnswerThresholds } from './decide.js';
 
@@ -56,6 +58,10 @@ export interface AnswerDeps {
   renderFull?: (p: Procedure) => string;
   thresholds?: Partial<AnswerThresholds>;
   clock?: () => Date;
+  /** A citizen's deletion (/xoadulieu, "xóa dữ liệu của tôi", then "đồng ý"): src/privacy/per-chat.ts. */
+  erase?: ChatEraser;
+  /** Default: the `privacy:` cues of knowledge/language.yaml. */
+  privacyCues?: PrivacyCues;
   /**
    * Officers take conversations (src/handoff): an unresolved answer, or a second list to choose from in a row, offers
    * "Gặp cán bộ".
@@ -80,6 +86,8 @@ export function namesAnother(topic: readonly string[], last: Procedure): boolean
 export function createAnswerService(deps: AnswerDeps): AnswerService {
   const th = { ...defaultThresholds, ...deps.thresholds };
   const now = deps.clock ?? (() => new Date());
+  let cues: PrivacyCues | undefined = deps.privacyCues;
+  const privacyCues = () => (cues ??= defaultPrivacyCues());
 
   /**
    * The same procedure published at several levels (the searcher's `sameAs` twins, or hits with the same name): take
@@ -223,6 +231,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
             : await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, limitKey, code });
         return { reply: reply('dossier', r.text) };
       }
+      case 'xoadulieu':
+        if (!deps.erase) return { reply: reply('smalltalk', texts.eraseOff(deps.centre)) };
+        return { reply: reply('smalltalk', texts.eraseAsk()), session: { pending: 'erase' } };
       case 'gopy':
         if (!arg) return { reply: reply('smalltalk', texts.gopyUsage()) };
         return { reply: reply('feedback', texts.gopyThanks()), comment: deps.redact(arg.slice(0, MAX_TEXT)), code: session?.lastCode };
@@ -260,6 +271,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     let feedback: 'up' | 'down' | undefined;
     let comment: string | undefined;
     let session: ChatSession | undefined;
+    let erased = false;
     try {
       session = await deps.sessions.get(chatKey, at).catch((err) => {
         log.warn({ err: (err as Error).message }, 'session unavailable');
@@ -268,7 +280,20 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       let next: Partial<ChatSession> | undefined;
       const notes = deps.notesFor?.(text) ?? [];
 
-      if (incoming.command) {
+      if (session?.pending === 'erase' && deps.erase) {
+        // The bot asked "xóa dữ liệu?": only "đồng ý" / "có" deletes; anything else cancels.
+        if (!incoming.command && !incoming.action && privacyCues().isConfirmation(text)) {
+          const items = await deps.erase({ channel: incoming.channel, chatId: incoming.chatId, userRef: incoming.userRef });
+          await deps.sessions.delete?.(chatKey);
+          erased = true;
+          const what = describeErased(items);
+          result = reply('smalltalk', what ? texts.eraseDone(what) : texts.eraseNothing());
+          log.info({ erased: items.filter((i) => i.count).map((i) => `${i.table}:${i.count}`) }, 'chat data erased at the citizen\'s request');
+        } else {
+          result = reply('smalltalk', texts.eraseCancelled());
+          next = {};
+        }
+      } else if (incoming.command) {
         const r = await handleCommand(incoming, chatHash, limitKey, session);
         result = r.reply;
         next = r.session;
@@ -283,6 +308,10 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         result = r.reply;
         next = r.session;
         code = r.code;
+      } else if (deps.erase && (privacyCues().isEraseRequest(text) || /^\/xoadulieu\s*$/i.test(text.trim()))) {
+        // The web chat sends commands as text.
+        result = reply('smalltalk', texts.eraseAsk());
+        next = { pending: 'erase' };
       } else {
         const u = understand(text, Boolean(session?.lastCode));
         aspectsAsked = u.aspects;
@@ -337,6 +366,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           lastChoices: next.lastChoices ?? session?.lastChoices ?? [],
           lastQuestion: next.lastQuestion ?? session?.lastQuestion,
           lastOutcome: result.outcome,
+          // Never inherited: a question waits for the very next message only.
+          pending: next.pending,
         };
         await deps.sessions.set(chatKey, merged, at).catch((err) => log.warn({ err: (err as Error).message }, 'session not saved'));
       }
@@ -345,7 +376,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       result = reply('error', userMessageFor(err));
     }
     const latencyMs = performance.now() - started;
-    deps.recorder?.record({
+    // After a deletion nothing of the chat is stored again, not even the "đồng ý" that confirmed it.
+    if (!erased) deps.recorder?.record({
       at,
       channel: incoming.channel,
       chatHash,

@@ -11,6 +11,8 @@ export interface ChatSession {
   /** Redacted text of the last question. */
   lastQuestion?: string;
   lastOutcome?: Outcome;
+  /** A question the bot asked and waits for an answer to: 'erase' after /xoadulieu (confirm with "đồng ý"). */
+  pending?: 'erase';
   updatedAt: Date;
 }
 
@@ -18,6 +20,8 @@ export interface SessionStore {
   /** The chat's session, or undefined when there is none or it timed out. */
   get(chatKey: string, now: Date): Promise<ChatSession | undefined>;
   set(chatKey: string, session: Omit<ChatSession, 'updatedAt'>, now: Date): Promise<void>;
+  /** Forgets a chat's session (a citizen's deletion): the database row and anything cached. */
+  delete?(chatKey: string): Promise<void>;
 }
 
 export interface SessionStoreOptions {
@@ -53,6 +57,11 @@ export function createSessionStore(db: Db, options: SessionStoreOptions): Sessio
       await stored.set(chatKey, session, now);
       recent.set(chatKey, { ...session, lastAspects: [...session.lastAspects], lastChoices: [...session.lastChoices], updatedAt: now });
     },
+    async delete(chatKey) {
+      recent.delete(chatKey);
+      await db.query(`DELETE FROM chat_sessions WHERE chat_key = $1`, [chatKey]);
+      recent.delete(chatKey);
+    },
   };
 }
 
@@ -63,6 +72,7 @@ type SessionRow = {
   last_choices: Choice[];
   last_question: string | null;
   last_outcome: Outcome | null;
+  pending: string | null;
   updated_at: Date;
 };
 
@@ -90,6 +100,7 @@ function createStoredSessions(db: Db) {
         lastChoices: row.last_choices ?? [],
         lastQuestion: row.last_question ?? undefined,
         lastOutcome: row.last_outcome ?? undefined,
+        ...(row.pending === 'erase' ? { pending: 'erase' as const } : {}),
         updatedAt: new Date(row.updated_at),
       };
     });
@@ -101,13 +112,13 @@ function createStoredSessions(db: Db) {
     for (const it of items) last.set(it.chatKey, it);
     const rows = [...last.values()].sort((a, b) => (a.chatKey < b.chatKey ? -1 : a.chatKey > b.chatKey ? 1 : 0));
     await db.query(
-      `INSERT INTO chat_sessions (chat_key, last_code, last_aspects, last_choices, last_question, last_outcome, updated_at)
-       SELECT k, c, a::jsonb, ch::jsonb, q, o, t::timestamptz
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(k, c, a, ch, q, o, t, n)
+      `INSERT INTO chat_sessions (chat_key, last_code, last_aspects, last_choices, last_question, last_outcome, pending, updated_at)
+       SELECT k, c, a::jsonb, ch::jsonb, q, o, p, t::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY AS u(k, c, a, ch, q, o, t, p, n)
        ORDER BY n
        ON CONFLICT (chat_key) DO UPDATE SET last_code = EXCLUDED.last_code, last_aspects = EXCLUDED.last_aspects,
          last_choices = EXCLUDED.last_choices, last_question = EXCLUDED.last_question, last_outcome = EXCLUDED.last_outcome,
-         updated_at = EXCLUDED.updated_at`,
+         pending = EXCLUDED.pending, updated_at = EXCLUDED.updated_at`,
       [
         rows.map((r) => r.chatKey),
         rows.map((r) => r.session.lastCode ?? null),
@@ -116,6 +127,7 @@ function createStoredSessions(db: Db) {
         rows.map((r) => r.session.lastQuestion ?? null),
         rows.map((r) => r.session.lastOutcome ?? null),
         rows.map((r) => r.now.toISOString()),
+        rows.map((r) => r.session.pending ?? null),
       ],
     );
     return items.map(() => undefined);

@@ -55,6 +55,13 @@ export const texts = {
   ttNotFound: (q: string) => `Không tìm thấy thủ tục "${q}". Anh/chị thử gõ mã thủ tục (ví dụ 1.001193) hoặc tên khác.`,
   gopyUsage: () => 'Cách dùng: /gopy <nội dung góp ý>. Góp ý được gửi ẩn danh tới Trung tâm.',
   gopyThanks: () => 'Cảm ơn anh/chị đã góp ý! Nội dung đã được chuyển tới Trung tâm.',
+  eraseAsk: () =>
+    'Anh/chị muốn xóa dữ liệu trợ lý đã lưu về cuộc trò chuyện này (câu hỏi đã gửi, các lần tra cứu hồ sơ, hồ sơ đang theo dõi, phiên trò chuyện)? Việc xóa không hoàn tác được.\n\nGõ "đồng ý" để xóa; gửi bất kỳ nội dung nào khác để hủy.',
+  eraseDone: (what: string) =>
+    `Đã xóa dữ liệu của anh/chị: ${what}. Số liệu thống kê chung (không kèm nội dung câu hỏi, không gắn với anh/chị) vẫn được giữ.`,
+  eraseNothing: () => 'Trợ lý không còn lưu dữ liệu nào của anh/chị trong cuộc trò chuyện này.',
+  eraseCancelled: () => 'Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của anh/chị vẫn được giữ như cũ.',
+  eraseOff: (c: CentreInfo) => `Chức năng xóa dữ liệu chưa được bật ở đây. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
   dossierOff: (c: CentreInfo) => `Chức năng tra cứu hồ sơ chưa được bật. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
   handoffOffer: () => 'Anh/chị cũng có thể gặp cán bộ của Trung tâm ngay trong cuộc trò chuyện này: gõ /canbo hoặc bấm "Gặp cán bộ".',
   dossierUsage: () => 'Anh/chị vui lòng gửi mã hồ sơ in trên giấy tiếp nhận/hẹn trả kết quả, ví dụ /hoso H37.12-20260105-0001.',

@@ -257,12 +257,12 @@ export function createDossierService(deps: DossierServiceDeps, options: DossierS
           }
           const now = clock().toISOString();
           await db.query(
-            `INSERT INTO dossier_subscriptions (channel, chat_id, chat_hash, code, last_status, active, next_check_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, true, $6::timestamptz, $6::timestamptz, $6::timestamptz)
+            `INSERT INTO dossier_subscriptions (channel, chat_id, code, last_status, active, next_check_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, true, $5::timestamptz, $5::timestamptz, $5::timestamptz)
              ON CONFLICT (channel, chat_id, code) DO UPDATE SET
                last_status = EXCLUDED.last_status, active = true, next_check_at = EXCLUDED.next_check_at,
                claimed_until = NULL, updated_at = EXCLUDED.updated_at`,
-            [input.channel, input.chatId, chatHash, code, d.status, now],
+            [input.channel, input.chatId, code, d.status, now],
           );
           log.info({ chatHash, code: maskDossierCode(code), channel: input.channel }, 'dossier followed');
           return reply(

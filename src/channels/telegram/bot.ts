@@ -22,6 +22,7 @@ export const telegramCommands = [
   { command: 'theodoi', description: 'Theo dõi hồ sơ: /theodoi <mã hồ sơ>' },
   { command: 'huytheodoi', description: 'Hủy theo dõi hồ sơ' },
   { command: 'gopy', description: 'Góp ý: /gopy <nội dung>' },
+  { command: 'xoadulieu', description: 'Xóa dữ liệu của anh/chị mà trợ lý đã lưu' },
   { command: 'canbo', description: 'Gặp cán bộ của Trung tâm' },
   { command: 'bot', description: 'Kết thúc trò chuyện với cán bộ, quay lại trợ lý' },
 ] as const;

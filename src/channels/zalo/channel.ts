@@ -67,7 +67,7 @@ export const defaultZaloRateLimit: RateLimit = { limit: 20, windowMs: 60_000 };
 
 const FEEDBACK_UP = /^👍[\u{1F3FB}-\u{1F3FF}\uFE0F]*$/u;
 const FEEDBACK_DOWN = /^👎[\u{1F3FB}-\u{1F3FF}\uFE0F]*$/u;
-const COMMAND = /^\/(start|help|tt|hoso|theodoi|huytheodoi|gopy|canbo|bot)\b\s*([\s\S]*)$/i;
+const COMMAND = /^\/(start|help|tt|hoso|theodoi|huytheodoi|gopy|canbo|bot|xoadulieu)\b\s*([\s\S]*)$/i;
 
 /**
  * A Zalo text message as the core sees it. "👍"/"👎" become feedback; "/tt …" and friends become commands, as on
@@ -125,7 +125,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     // Message ids are only known to be unique within a chat: the chat is part of the key. Dedupe and the per-user
     // rate limit in one database round trip.
     try {
-      const verdict = await store.admit('zalo', `${chatId}:${msg.message_id}`, hashId(msg.from.id), limit);
+      // The dedupe key names the chat by its hash: channel_updates must not hold raw ids.
+      const verdict = await store.admit('zalo', `${hashId(chatId)}:${msg.message_id}`, hashId(msg.from.id), limit);
       if (!verdict.fresh) {
         elog.info('duplicate message dropped');
         return;

@@ -163,7 +163,7 @@ describe('Telegram webhook through the HTTP app and a fake Bot API', () => {
     await ch.start();
     expect(api.callsOf('getMe')).toHaveLength(1);
     const commands = api.callsOf('setMyCommands')[0]!.payload.commands as { command: string }[];
-    expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'tt', 'hoso', 'theodoi', 'huytheodoi', 'gopy']);
+    expect(commands.map((c) => c.command)).toEqual(['start', 'help', 'tt', 'hoso', 'theodoi', 'huytheodoi', 'gopy', 'xoadulieu', 'canbo', 'bot']);
     expect(api.callsOf('setWebhook')[0]!.payload).toMatchObject({
       url: 'https://motcua.example.vn/telegram/webhook',
       secret_token: SECRET,
