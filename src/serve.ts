@@ -17,6 +17,7 @@ import { createCenterHealthProbe } from './dossier/health.js';
 import { createDossierPoller } from './dossier/poller.js';
 import { renderProcedureText } from './catalog/render-text.js';
 import { guessingAlertText } from './dossier/throttle.js';
+import { createRetentionScheduler } from './privacy/retention.js';
 import { createHandoffFromConfig } from './handoff/compose.js';
 
 export interface Running {
@@ -74,6 +75,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
         const oa = zaloOa ? await zaloOa.alerts().catch(() => []) : [];
         return [...(g.active ? [guessingAlertText(g)] : []), ...oa];
       },
+      erase: core.eraseChat,
     },
     { basePath: '/admin' },
   );
@@ -99,6 +101,9 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     await c.start().catch((err) => logger.error({ err: { message: (err as Error).message } }, 'channel failed to start'));
   }
   if (channels.length) poller.start();
+  // RETENTION_DAYS: one scheduled prune over every table with per-chat data, whichever channels are on.
+  const retention = createRetentionScheduler({ db, days: config.RETENTION_DAYS, logger });
+  retention.start();
   handoff?.service.start();
   logger.info({ port: server.port, db: db.kind, channels: channels.length }, 'motcua listening');
 
@@ -111,6 +116,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
         logger.info('shutting down: no new connections, finishing in-flight work');
         await server.close();
         await poller.stop();
+        await retention.stop();
         await handoff?.service.stop();
         for (const c of channels) await c.stop().catch(() => undefined);
         await core.close();

@@ -40,6 +40,7 @@ export function layout(o: LayoutOptions, body: string): string {
     : `<header><strong>Một cửa — Quản trị</strong>
 <a href="${esc(o.base)}">Tổng quan</a>
 <a href="${esc(o.base)}/lookup">Tra cứu thủ tục</a>
+<a href="${esc(o.base)}/privacy">Xóa dữ liệu</a>
 <a href="${esc(o.base)}/inbox">Hộp thư cán bộ</a>
 <a href="${esc(o.base)}/api/report.csv?since=${esc(o.since ?? '30d')}" download>Tải CSV</a>
 <form method="post" action="${esc(o.base)}/logout"><button type="submit">Đăng xuất</button></form></header>`;

@@ -8,6 +8,8 @@ import { parseSince, reportToCsv, type ReportService } from '../../analytics/rep
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../app.js';
 import { createInboxRoutes, type InboxDeps } from './inbox.js';
+import { createPrivacyRoutes } from './privacy.js';
+import type { ChatEraser } from '../../privacy/per-chat.js';
 import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
@@ -36,6 +38,8 @@ export interface AdminDeps {
   inbox?: InboxDeps;
   /** Warnings shown at the top of the overview (e.g. dossier codes being guessed); a failure shows none. */
   alerts?: () => Promise<string[]>;
+  /** Staff deleting a citizen's data at the desk (src/privacy); absent: no such page. */
+  erase?: ChatEraser;
 }
 
 export interface AdminOptions {
@@ -151,6 +155,7 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
   });
 
   if (deps.inbox) app.route('/', createInboxRoutes(deps.inbox, base));
+  if (deps.erase) app.route('/', createPrivacyRoutes({ erase: deps.erase }, base));
 
   app.get('/api/report', async (c) => c.json(await deps.report.report({ since: parseSince(sinceParam(c)) })));
 
