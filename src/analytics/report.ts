@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.js';
+import { handoffStats, type HandoffStats } from './handoffs.js';
 import type { Embedder } from '../retrieval/types.js';
 import { AppError } from '../errors.js';
 import { questionKey, jaccard, keyTokens } from './text-key.js';
@@ -150,6 +151,8 @@ export interface Report {
   weekly: TrendPoint[];
   daily: TrendPoint[];
   feedback: FeedbackItem[];
+  /** Conversations handed to an officer: per day, time to the first officer reply, by procedure (src/handoff). */
+  handoffs?: HandoffStats;
   /** true when the window held more than maxRows interactions and only the first were read. */
   truncated: boolean;
 }
@@ -572,6 +575,7 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
         });
 
       const answered = questions.filter((q) => q.outcome === 'answered').length;
+      const handoffs = await handoffStats(db, since, until, names);
       return {
         since: since.toISOString(),
         until: until.toISOString(),
@@ -591,6 +595,7 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
         weekly: trend(questions, weekStart, since, until, (d) => new Date(d.getTime() + 7 * DAY)),
         daily: trend(questions, dayStart, since, until, (d) => new Date(d.getTime() + DAY)),
         feedback: feedbackItems,
+        handoffs,
         truncated,
       };
     },
@@ -609,10 +614,11 @@ export function csvCell(v: unknown): string {
 /**
  * The report as one CSV table (UTF-8 with BOM so spreadsheet programs read Vietnamese correctly). The `section` column
  * says what a row is: summary, procedure, confusing, pair (two procedures offered together), aspect, question
- * (one unresolved cluster), week, feedback.
+ * (one unresolved cluster), week, feedback, handoffs (conversations handed to an officer), handoff_day, handoff_procedure;
+ * the last three carry the median seconds to the first officer reply in `median_first_reply_s`.
  */
 export function reportToCsv(r: Report): string {
-  const header = ['section', 'code', 'name', 'aspect', 'text', 'total', 'answered', 'unresolved', 'negative', 'clarify', 'score', 'first_at', 'last_at', 'candidates'];
+  const header = ['section', 'code', 'name', 'aspect', 'text', 'total', 'answered', 'unresolved', 'negative', 'clarify', 'score', 'first_at', 'last_at', 'candidates', 'median_first_reply_s'];
   const rows: unknown[][] = [header];
   const row = (o: Partial<Record<(typeof header)[number], unknown>>) => rows.push(header.map((h) => o[h] ?? ''));
   row({ section: 'summary', text: `${r.since} – ${r.until}`, total: r.questions_total, answered: r.answered_total, unresolved: r.unresolved_total, score: r.answer_rate });
@@ -622,6 +628,12 @@ export function reportToCsv(r: Report): string {
   for (const [a, s] of Object.entries(r.by_aspect)) row({ section: 'aspect', aspect: a, total: s.total, unresolved: s.unresolved, negative: s.negative, clarify: s.clarify });
   for (const q of r.questions) row({ section: 'question', text: q.text, total: q.count, unresolved: q.count, first_at: q.firstAt, last_at: q.lastAt, candidates: q.candidates.join(' '), aspect: q.aspects.join(' ') });
   for (const w of r.weekly) row({ section: 'week', first_at: w.start, total: w.questions, answered: w.answered, unresolved: w.unresolved, score: w.answer_rate });
+  if (r.handoffs) {
+    const h = r.handoffs;
+    row({ section: 'handoffs', total: h.opened, answered: h.answered, median_first_reply_s: h.median_first_reply_seconds });
+    for (const d of h.daily) row({ section: 'handoff_day', first_at: d.day, total: d.opened, answered: d.answered, median_first_reply_s: d.median_first_reply_seconds });
+    for (const p of h.by_procedure) row({ section: 'handoff_procedure', code: p.code, name: p.name, total: p.opened, answered: p.answered, median_first_reply_s: p.median_first_reply_seconds });
+  }
   for (const f of r.feedback) row({ section: 'feedback', code: f.code ?? '', name: f.name ?? '', text: f.comment ?? f.question ?? '', negative: f.feedback === 'down' ? 1 : 0, first_at: f.at, aspect: f.feedback ?? '' });
   return '\uFEFF' + rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -178,11 +178,31 @@ ${(o.alerts ?? []).map((a) => `<section class="alert" id="alert" role="alert" st
 <h2 style="margin-top:16px">Thủ tục × khía cạnh</h2><table><thead><tr><th>Thủ tục</th><th>Khía cạnh</th><th class="n">Chưa giải quyết / tổng</th></tr></thead><tbody>${areaRows || empty(3, 'Chưa có dữ liệu.')}</tbody></table></section>
 <section id="clusters"><h2>Câu hỏi chưa giải quyết (đã gộp câu giống nhau)</h2>
 <table><thead><tr><th>Câu hỏi</th><th class="n">Số lần</th><th>Lần đầu / lần cuối</th><th>Lý do</th><th>Thủ tục bot đã cân nhắc</th></tr></thead><tbody>${clusterRows || empty(5, 'Không có câu hỏi chưa giải quyết trong khoảng thời gian này.')}</tbody></table></section>
+${handoffSection(r, base, procHref)}
 <section id="feedback"><h2>Phản hồi của người dân</h2>
 <table><thead><tr><th>Thời gian</th><th>Đánh giá</th><th>Nội dung</th><th>Thủ tục</th><th>Kênh</th></tr></thead><tbody>${feedbackRows || empty(5, 'Chưa có phản hồi.')}</tbody></table></section>
 <section id="weekly"><h2>Theo tuần</h2><table><thead><tr><th>Tuần bắt đầu</th><th class="n">Câu hỏi</th><th class="n">Đã trả lời</th><th class="n">Chưa giải quyết</th><th class="n">Tỉ lệ trả lời</th></tr></thead><tbody>${r.weekly.map((w) => `<tr><td>${esc(fmtDay(w.start))}</td><td class="n">${w.questions}</td><td class="n">${w.answered}</td><td class="n">${w.unresolved}</td><td class="n">${esc(fmtPct(w.answer_rate))}</td></tr>`).join('')}</tbody></table>
 <p><a href="${esc(base)}/api/report.csv?since=${esc(since)}" download id="csv-link">Tải báo cáo CSV</a> · <a href="${esc(base)}/api/report?since=${esc(since)}">JSON</a></p></section>`,
   );
+}
+
+/** "3 phút 20 giây" / "—" for the median wait to the first officer reply. */
+function fmtWait(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 60) return `${seconds} giây`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} phút ${seconds % 60} giây`;
+  return `${Math.floor(seconds / 3600)} giờ ${Math.floor((seconds % 3600) / 60)} phút`;
+}
+
+/** Conversations handed to an officer: per day and the median wait for the first officer reply, by procedure. */
+function handoffSection(r: Report, base: string, procHref: (code: string) => string): string {
+  const h = r.handoffs;
+  if (!h) return '';
+  const none = (cols: number) => `<tr><td colspan="${cols}" class="muted">Chưa có cuộc trò chuyện nào chuyển cho cán bộ.</td></tr>`;
+  return `<section id="handoffs"><h2>Gặp cán bộ</h2><p class="muted small">Cuộc trò chuyện người dân chuyển cho cán bộ, và thời gian chờ tới câu trả lời đầu tiên của cán bộ (trung vị). <a href="${esc(base)}/inbox">Hộp thư cán bộ</a></p>
+<div class="cards"><div class="card" id="handoffs-opened">Yêu cầu gặp cán bộ<b>${fmtNum(h.opened)}</b></div><div class="card" id="handoffs-answered">Đã được cán bộ trả lời<b>${fmtNum(h.answered)}</b></div><div class="card" id="handoffs-median">Thời gian chờ (trung vị)<b>${esc(fmtWait(h.median_first_reply_seconds))}</b></div></div>
+<table id="handoffs-daily"><thead><tr><th>Ngày</th><th class="n">Yêu cầu</th><th class="n">Đã trả lời</th><th class="n">Thời gian chờ (trung vị)</th></tr></thead><tbody>${h.daily.map((d) => `<tr><td>${esc(fmtDay(d.day))}</td><td class="n">${d.opened}</td><td class="n">${d.answered}</td><td class="n">${esc(fmtWait(d.median_first_reply_seconds))}</td></tr>`).join('') || none(4)}</tbody></table>
+<h2 style="margin-top:16px">Theo thủ tục</h2><table id="handoffs-procedures"><thead><tr><th>Thủ tục</th><th class="n">Yêu cầu</th><th class="n">Đã trả lời</th><th class="n">Thời gian chờ (trung vị)</th></tr></thead><tbody>${h.by_procedure.map((p) => `<tr><td><a href="${esc(procHref(p.code))}">${esc(p.name)}</a> <span class="muted small">${esc(p.code)}</span></td><td class="n">${p.opened}</td><td class="n">${p.answered}</td><td class="n">${esc(fmtWait(p.median_first_reply_seconds))}</td></tr>`).join('') || `<tr><td colspan="4" class="muted">Chưa có yêu cầu gắn với thủ tục cụ thể.</td></tr>`}</tbody></table></section>`;
 }
 
 export function lookupPage(o: { base: string; q: string; result?: SearchResult }): string {
