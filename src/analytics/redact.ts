@@ -51,11 +51,24 @@ const ID_NUMBER = new RegExp(
   'gu',
 );
 
+// Every shape the dossier detector (src/dossier/code.ts) accepts, so that whatever the bot would look up is also what
+// it removes: an agency part with a letter (up to six dot-separated parts of 1-12 letters/digits), a 6- or 8-digit
+// date and a 4-7 digit sequence, dashes with or without spaces around them, any letter case.
+const DOSSIER_DETECTED = new RegExp(
+  `(?<![\\p{L}\\p{N}.])(?=[A-Z0-9.]*[A-Z])[A-Z0-9]{1,12}(?:\\.[A-Z0-9]{1,12}){0,5}\\s*-\\s*(?:[0-9]{8}|[0-9]{6})\\s*-\\s*[0-9]{4,7}(?![\\p{L}\\p{N}])`,
+  'giu',
+);
+
+/** Longer input is cut to this many characters first, so redaction time stays bounded whatever a client sends. */
+export const MAX_REDACT_INPUT = 8000;
+
 /** Returns `text` with personal numbers replaced by tokens ([SĐT], [CCCD], [EMAIL], [MÃ HỒ SƠ], [SỐ THẺ]). */
 export function redactPersonal(text: string): string {
   if (typeof text !== 'string' || text.length === 0) return typeof text === 'string' ? text : '';
   return text
+    .slice(0, MAX_REDACT_INPUT)
     .replace(EMAIL, redactionTokens.email)
+    .replace(DOSSIER_DETECTED, redactionTokens.dossier)
     .replace(DOSSIER, redactionTokens.dossier)
     .replace(CARD, redactionTokens.card)
     .replace(PHONE, redactionTokens.phone)

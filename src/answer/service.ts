@@ -70,6 +70,7 @@ export interface AnswerDeps {
 }
 
 const MAX_TEXT = 2000;
+const DOSSIER_COMMANDS = new Set(['hoso', 'theodoi', 'huytheodoi']);
 
 /**
  * Whether a follow-up-looking message names something other than the last procedure: two or more of its topic words,
@@ -208,7 +209,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         if (!arg) return { reply: reply('smalltalk', texts.ttUsage()) };
         let p = /^\d+\.\d{6}$|^[0-9A-Za-z][0-9A-Za-z._-]{1,39}$/.test(arg) ? await deps.catalog.getProcedure(arg) : undefined;
         if (!p) {
-          const found = await deps.searcher.search(arg, { top: 1 });
+          const found = await deps.searcher.search(deps.redact(arg), { top: 1 });
           p = await procedureOrUndefined(found.results[0]?.code);
         }
         if (!p) return { reply: reply('unresolved', texts.ttNotFound(Array.from(arg).slice(0, 100).join(''))) };
@@ -251,6 +252,12 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     if (!p) return { reply: reply('unresolved', texts.unresolved(deps.centre)) };
     const aspectsNow = session?.lastAspects ?? [];
     return { reply: await answerWith(p, aspectsNow, session?.lastQuestion ?? '', notes), session: { lastCode: p.code, lastAspects: aspectsNow, lastChoices: [] }, code: p.code };
+  }
+
+  /** A command as recorded: a dossier code after /hoso and friends is a credential, whatever shape it has. */
+  function commandRecord(command: { name: string; args: string }): string {
+    const args = DOSSIER_COMMANDS.has(command.name) && command.args.trim() ? '[MÃ HỒ SƠ]' : deps.redact(command.args);
+    return `/${command.name} ${args}`.trim();
   }
 
   async function handle(incoming: Incoming): Promise<Reply> {
@@ -349,7 +356,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
           result = p ? await answerWith(p, [], text, [], true) : reply('smalltalk', texts.noContext());
           code = p?.code;
         } else {
-          const r = await handleQuestion(text, u, session, notes);
+          // What is searched (and embedded, with EMBEDDING_MODEL at a provider) is the redacted text: no phone or ID numbers.
+          const r = await handleQuestion(redactedOnce(), u, session, notes);
           result = r.reply;
           candidates = r.candidates;
           code = r.session.lastCode ?? (result.outcome === 'answered' ? result.citations[0]?.code : undefined);
@@ -381,7 +389,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       at,
       channel: incoming.channel,
       chatHash,
-      text: (incoming.command ? deps.redact(`/${incoming.command.name} ${incoming.command.args}`) : redactedOnce()).slice(0, 1000),
+      text: (incoming.command ? commandRecord(incoming.command) : redactedOnce()).slice(0, 1000),
       aspects: aspectsAsked,
       outcome: result.outcome,
       code: code ?? result.citations[0]?.code,
