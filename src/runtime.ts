@@ -13,6 +13,9 @@ import type { Db } from './db/db.js';
 import { openDb } from './db/open.js';
 import { migrate } from './db/migrate.js';
 import { ensureCatalog } from './catalog/ensure.js';
+import { createCatalogWatcher, type CatalogWatcher } from './catalog/version.js';
+import { createCorrectionIndex, withCorrections, type CorrectionIndex } from './catalog/corrections.js';
+import { getCentreNote } from './catalog/centre-notes.js';
 import { createCatalogRepository, type CatalogRepository } from './catalog/repository.js';
 import { renderProcedureText } from './catalog/render-text.js';
 import { loadCentreInfo } from './catalog/centre.js';
@@ -52,6 +55,9 @@ export interface Core {
   centre: CentreInfo;
   /** Deletes one chat's data everywhere (a citizen's /xoadulieu, or staff at the desk). */
   eraseChat: ChatEraser;
+  /** Polls the catalog version and reloads on change; start() it in servers, check() it after a change in-process. */
+  catalogWatcher: CatalogWatcher;
+  corrections: CorrectionIndex;
   /** Flushes analytics and closes the database. */
   close(): Promise<void>;
 }
@@ -90,6 +96,8 @@ export interface CoreOptions {
   db?: Db;
   /** Record interactions for the managers' report (default true; the CLI's eval-style batches turn it off). */
   record?: boolean;
+  /** Import the shipped province list on first start (default true; tests of other things may skip its indexing time). */
+  provinceList?: boolean;
 }
 
 export async function createCore(config: Config, logger: Logger, options: CoreOptions = {}): Promise<Core> {
@@ -104,7 +112,7 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
     await withStartupLock(db, async () => {
       const applied = await migrate(db);
       if (applied.length) logger.info({ applied }, 'migrations applied');
-      const seeded = await ensureCatalog(db, { knowledgeDir, logger });
+      const seeded = await ensureCatalog(db, { knowledgeDir, logger, provinceList: options.provinceList });
       if (seeded.seeded) logger.info({ imported: seeded.imported }, 'catalog seeded from knowledge/');
       await refreshIndex({ db, embedder, searcher }, logger);
     });
@@ -120,11 +128,37 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       unfollow: ({ channel, chatId, code }) => dossier.unfollow({ channel, chatId, code }),
     };
     // Retired procedures are not answered; a record without its own check date shows the day our catalog last changed it.
+    // The centre's note rides along, apart from the facts (answer/compose shows it as "Ghi chú của Trung tâm").
     const procedures = createProcedureCache(async (code) => {
       const entry = await catalog.getProcedure(code);
       if (!entry || entry.retiredAt) return undefined;
-      return entry.procedure.updatedAt ? entry.procedure : { ...entry.procedure, updatedAt: entry.updatedAt.toISOString().slice(0, 10) };
+      const note = await getCentreNote(db, code);
+      return {
+        ...entry.procedure,
+        updatedAt: entry.procedure.updatedAt ?? entry.updatedAt.toISOString().slice(0, 10),
+        ...(note ? { centreNote: { text: note.text, date: note.date } } : {}),
+      };
     });
+    // Staff corrections answer their question with the chosen procedure; imports, corrections and notes bump the
+    // catalog version, and every worker that sees it move re-syncs the index (once, under the start-up lock), reloads
+    // the searcher and the corrections, and forgets cached records.
+    const corrections = createCorrectionIndex(db);
+    await corrections.reload();
+    const catalogWatcher = createCatalogWatcher({
+      db,
+      logger,
+      intervalMs: config.CATALOG_RELOAD_SECONDS * 1000,
+      onChange: async (version) => {
+        await withStartupLock(db, async () => {
+          await syncIndex(db, embedder);
+        });
+        await searcher.refresh();
+        procedures.clear();
+        const n = await corrections.reload();
+        logger.info({ version, corrections: n }, 'catalog reloaded');
+      },
+    });
+    await catalogWatcher.prime();
     const centre = loadCentreInfo();
     const sessions = createSessionStore(db, { timeoutMinutes: config.SESSION_TIMEOUT_MINUTES });
     const eraseChat = createChatEraser({
@@ -133,7 +167,7 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       forget: (chat) => sessions.delete?.(chat.sessionKey),
     });
     const answers = createAnswerService({
-      searcher,
+      searcher: withCorrections(searcher, corrections),
       catalog: { getProcedure: procedures.get },
       sessions,
       erase: eraseChat,
@@ -158,7 +192,10 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       answers,
       centre,
       eraseChat,
+      catalogWatcher,
+      corrections,
       async close() {
+        await catalogWatcher.stop();
         await recorder.close().catch((err) => logger.warn({ err: (err as Error).message }, 'analytics flush failed'));
         await db.close();
       },

@@ -70,6 +70,8 @@ export async function startServer(config: Config, logger: Logger, options: { db?
         renderProcedure: renderProcedureText,
       },
       ...(handoff ? { inbox: handoff.inbox } : {}),
+      // Corrections and notes apply on this worker before the redirect; other workers at their next version check.
+      catalog: { db, searcher: core.searcher, renderProcedure: renderProcedureText, changed: () => core.catalogWatcher.check() },
       alerts: async () => {
         const g = await core.dossier.guessingState();
         const oa = zaloOa ? await zaloOa.alerts().catch(() => []) : [];
@@ -101,6 +103,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     await c.start().catch((err) => logger.error({ err: { message: (err as Error).message } }, 'channel failed to start'));
   }
   if (channels.length) poller.start();
+  core.catalogWatcher.start();
   // RETENTION_DAYS: one scheduled prune over every table with per-chat data, whichever channels are on.
   const retention = createRetentionScheduler({ db, days: config.RETENTION_DAYS, logger });
   retention.start();

@@ -40,6 +40,7 @@ export function layout(o: LayoutOptions, body: string): string {
     : `<header><strong>Một cửa — Quản trị</strong>
 <a href="${esc(o.base)}">Tổng quan</a>
 <a href="${esc(o.base)}/lookup">Tra cứu thủ tục</a>
+<a href="${esc(o.base)}/corrections">Sửa câu trả lời</a>
 <a href="${esc(o.base)}/privacy">Xóa dữ liệu</a>
 <a href="${esc(o.base)}/inbox">Hộp thư cán bộ</a>
 <a href="${esc(o.base)}/api/report.csv?since=${esc(o.since ?? '30d')}" download>Tải CSV</a>
@@ -136,7 +137,7 @@ export function overviewPage(o: { base: string; since: string; report: Report; s
   const clusterRows = r.questions
     .slice(0, 100)
     .map(
-      (q) => `<tr class="cluster"><td>${esc(q.text)}${q.examples.length > 1 ? `<details><summary class="small">${q.examples.length} cách hỏi</summary><ul class="small">${q.examples.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></details>` : ''}</td>
+      (q) => `<tr class="cluster"><td>${esc(q.text)} <a class="small fix" href="${esc(o.base)}/corrections/new?question=${encodeURIComponent(q.text)}">Chỉ thủ tục đúng</a>${q.examples.length > 1 ? `<details><summary class="small">${q.examples.length} cách hỏi</summary><ul class="small">${q.examples.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></details>` : ''}</td>
 <td class="n">${fmtNum(q.count)}</td><td class="small">${esc(fmtDateTime(q.firstAt))}<br>${esc(fmtDateTime(q.lastAt))}</td>
 <td class="small">${Object.entries(q.reasons).filter(([, n]) => n > 0).map(([k, n]) => `<span class="tag">${esc(reasonLabels[k] ?? k)}: ${n}</span>`).join('')}</td>
 <td class="small">${q.candidates.map((c) => `<a href="${esc(procHref(c))}">${esc(c)}</a>`).join(', ') || '<span class="muted">—</span>'}</td></tr>`,
@@ -220,7 +221,7 @@ ${o.q ? `<section><h2>Kết quả cho “${esc(o.q)}”</h2>${rows ? `<table><th
 
 const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : '<p class="muted">—</p>');
 
-export function procedurePage(o: { base: string; procedure: Procedure; text?: string }): string {
+export function procedurePage(o: { base: string; procedure: Procedure; text?: string; extra?: string }): string {
   const p = o.procedure;
   const row = (label: string, value: string | undefined) => (value ? `<tr><th>${esc(label)}</th><td>${esc(value)}</td></tr>` : '');
   const channels = (p.channels ?? [])
@@ -243,6 +244,7 @@ ${p.sourceUrl ? `<tr><th>Nguồn</th><td><a href="${esc(p.sourceUrl)}" rel="nore
 <section><h2>Trình tự thực hiện</h2>${list(p.steps ?? [])}</section>
 <section><h2>Điều kiện</h2>${list(p.conditions ?? [])}</section>
 <section><h2>Căn cứ pháp lý</h2>${list((p.legalBasis ?? []).map((l) => [l.code, l.title].filter(Boolean).join(' — ')))}</section>
+${o.extra ?? ''}
 ${o.text ? `<section><h2>Toàn văn (như trả lời công dân)</h2><pre class="record">${esc(o.text)}</pre></section>` : ''}`,
   );
 }

@@ -8,6 +8,7 @@ import { parseSince, reportToCsv, type ReportService } from '../../analytics/rep
 import { AppError } from '../../errors.js';
 import type { AppEnv } from '../app.js';
 import { createInboxRoutes, type InboxDeps } from './inbox.js';
+import { createCatalogAdminRoutes, type CatalogAdminDeps } from './catalog-admin.js';
 import { createPrivacyRoutes } from './privacy.js';
 import type { ChatEraser } from '../../privacy/per-chat.js';
 import {
@@ -38,6 +39,8 @@ export interface AdminDeps {
   inbox?: InboxDeps;
   /** Warnings shown at the top of the overview (e.g. dossier codes being guessed); a failure shows none. */
   alerts?: () => Promise<string[]>;
+  /** Corrections, centre notes, procedure history and the audit log (src/server/admin/catalog-admin.ts). */
+  catalog?: CatalogAdminDeps;
   /** Staff deleting a citizen's data at the desk (src/privacy); absent: no such page. */
   erase?: ChatEraser;
 }
@@ -155,6 +158,7 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
   });
 
   if (deps.inbox) app.route('/', createInboxRoutes(deps.inbox, base));
+  if (deps.catalog) app.route('/', createCatalogAdminRoutes(deps.catalog, base));
   if (deps.erase) app.route('/', createPrivacyRoutes({ erase: deps.erase }, base));
 
   app.get('/api/report', async (c) => c.json(await deps.report.report({ since: parseSince(sinceParam(c)) })));
