@@ -121,6 +121,30 @@ export const perChatTables: readonly PerChatTable[] = [
       ),
     prune: (db, before) => count(db, `DELETE FROM channel_updates WHERE received_at < $1::timestamptz`, [iso(before)]),
   },
+  {
+    // Conversations handed to an officer (src/handoff, migration 010) and their messages (deleted with them). An open
+    // one names the chat by its raw id (delivery), a finished one by the session key; never both.
+    table: 'handoffs',
+    label: 'cuộc trò chuyện với cán bộ',
+    erase: (db, chat) =>
+      count(db, `DELETE FROM handoffs WHERE chat_key = $1 OR (channel = $2 AND chat_id = $3)`, [chat.sessionKey, chat.channel, chat.chatId]),
+    prune: (db, before) => count(db, `DELETE FROM handoffs WHERE status = 'closed' AND closed_at < $1::timestamptz`, [iso(before)]),
+  },
+  {
+    // Zalo OA (channels/zalo-oa): when the user last wrote (the interaction window), by the raw OA user id.
+    table: 'zalo_oa_users',
+    label: 'mốc nhắn tin gần nhất trên Zalo OA',
+    erase: (db, chat) => count(db, `DELETE FROM zalo_oa_users WHERE $1 = 'zalo_oa' AND user_id = $2`, [chat.channel, chat.chatId]),
+    prune: (db, before) => count(db, `DELETE FROM zalo_oa_users WHERE updated_at < $1::timestamptz`, [iso(before)]),
+  },
+  {
+    // Zalo OA notifications not delivered (outside the window), by hashId(user id).
+    table: 'zalo_oa_undelivered',
+    label: 'thông báo Zalo OA chưa gửi được',
+    erase: (db, chat) =>
+      count(db, `DELETE FROM zalo_oa_undelivered WHERE $1 = 'zalo_oa' AND user_hash = ANY($2::text[])`, [chat.channel, chat.userKeys]),
+    prune: (db, before) => count(db, `DELETE FROM zalo_oa_undelivered WHERE at < $1::timestamptz`, [iso(before)]),
+  },
 ];
 
 export interface ErasedItem {

@@ -22,6 +22,7 @@ import type { AnswerService, ChannelSender, Incoming, Reply } from '../types.js'
 import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
 import { createChatQueue } from '../shared/chat-queue.js';
 import { zaloIncoming } from '../zalo/channel.js';
+import { chatKeys } from '../../privacy/per-chat.js';
 import { renderZalo, zaloTexts } from '../zalo/render.js';
 import { createZaloOaClient, type ZaloOaClient, type ZaloOaRetryOptions } from './client.js';
 import { createZaloOaTokens, type ZaloOaTokenOptions, type ZaloOaTokens, type ZaloOaTokenStatus } from './tokens.js';
@@ -129,22 +130,21 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
   /** The user wrote (or followed): the interaction window opens again. */
   async function touch(userId: string, at: Date) {
     await db.query(
-      `INSERT INTO zalo_oa_users (user_id, user_hash, last_interaction_at, following, updated_at) VALUES ($1, $2, $3, true, $3)
+      `INSERT INTO zalo_oa_users (user_id, last_interaction_at, following, updated_at) VALUES ($1, $2, true, $2)
        ON CONFLICT (user_id) DO UPDATE SET last_interaction_at = GREATEST(zalo_oa_users.last_interaction_at, EXCLUDED.last_interaction_at),
          following = true, updated_at = EXCLUDED.updated_at`,
-      [userId, hashId(userId), at.toISOString()],
+      [userId, at.toISOString()],
     );
   }
 
   /** Unfollow: forget the conversation state (follow-ups, choices) and the dossier subscriptions of this user. */
   async function forget(userId: string) {
     const subs = await db.query(`DELETE FROM dossier_subscriptions WHERE channel = $1 AND chat_id = $2 RETURNING 1`, [CHANNEL, userId]);
-    // The answer core keys sessions as `${channel}:${hashId(`${channel}:${chatId}`)}` (answer/service.ts).
-    await db.query(`DELETE FROM chat_sessions WHERE chat_key = $1`, [`${CHANNEL}:${hashId(`${CHANNEL}:${userId}`)}`]);
+    await db.query(`DELETE FROM chat_sessions WHERE chat_key = $1`, [chatKeys({ channel: CHANNEL, chatId: userId }).sessionKey]);
     await db.query(
-      `INSERT INTO zalo_oa_users (user_id, user_hash, last_interaction_at, following, updated_at) VALUES ($1, $2, NULL, false, now())
+      `INSERT INTO zalo_oa_users (user_id, last_interaction_at, following, updated_at) VALUES ($1, NULL, false, now())
        ON CONFLICT (user_id) DO UPDATE SET last_interaction_at = NULL, following = false, updated_at = now()`,
-      [userId, hashId(userId)],
+      [userId],
     );
     return subs.length;
   }
@@ -172,8 +172,9 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
     }
     const at = eventTime(ev);
     try {
-      // One key per delivery: the message id, or for follow/unfollow the event, user and time.
-      const key = msgId ?? `${ev.event_name}:${userId}:${ev.timestamp ?? ''}`;
+      // One key per delivery: the message id, or for follow/unfollow the event and its time; under the user's hash so
+      // that a citizen's deletion finds them (privacy/per-chat.ts), never under the raw id.
+      const key = `${hashId(userId)}:${msgId ?? `${ev.event_name}:${ev.timestamp ?? ''}`}`;
       const verdict = await store.admit(CHANNEL, key, isUserMessageEvent(ev.event_name) ? hashId(userId) : undefined, limit);
       if (!verdict.fresh) {
         elog.info('duplicate zalo oa event dropped');

@@ -22,10 +22,9 @@ CREATE TABLE IF NOT EXISTS zalo_oa_tokens (
 );
 
 -- The last message of each OA user: the OA may reply freely only within a limited time after it.
--- user_id is the OA-scoped id the API sends to; user_hash is for logs and the admin.
+-- user_id is the OA-scoped id the API sends to (no hash beside it: that would link it to the hashed tables).
 CREATE TABLE IF NOT EXISTS zalo_oa_users (
   user_id text PRIMARY KEY,
-  user_hash text NOT NULL,
   last_interaction_at timestamptz,
   following boolean NOT NULL DEFAULT true,
   updated_at timestamptz NOT NULL DEFAULT now()
@@ -40,3 +39,5 @@ CREATE TABLE IF NOT EXISTS zalo_oa_undelivered (
   at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS zalo_oa_undelivered_at_idx ON zalo_oa_undelivered (at);
+CREATE INDEX IF NOT EXISTS zalo_oa_undelivered_user_idx ON zalo_oa_undelivered (user_hash);
+CREATE INDEX IF NOT EXISTS zalo_oa_users_updated_idx ON zalo_oa_users (updated_at);

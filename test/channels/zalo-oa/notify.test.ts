@@ -78,7 +78,7 @@ describe('Zalo OA dossier notifications and the interaction window', () => {
   const follow = (userId: string) =>
     createDossierService({ db, provider, logger, clock, calendar: loadWorkingCalendar() }).follow({ channel: 'zalo_oa', chatId: userId, code: CODE });
   const wrote = (userId: string) =>
-    db.query(`INSERT INTO zalo_oa_users (user_id, user_hash, last_interaction_at) VALUES ($1, 'h', $2)`, [userId, now.toISOString()]);
+    db.query(`INSERT INTO zalo_oa_users (user_id, last_interaction_at) VALUES ($1, $2)`, [userId, now.toISOString()]);
 
   it('sends a status change inside the window, records it as not delivered outside, and does not retry it', async () => {
     await wrote('inside');
