@@ -193,6 +193,12 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
             return reply(T.closedByCitizen(), { feedback: true });
           }
           if (command === 'canbo' || incoming.action?.type === 'handoff') return reply(T.alreadyOpen(deps.hours.availability(at)));
+          // Deleting one's data is the bot's to do (it asks for a confirmation the next message gives): the officer's
+          // conversation ends first.
+          if (command === 'xoadulieu') {
+            await store.close(current.id, 'citizen', at);
+            return inner.handle(incoming);
+          }
           await store.record(current.id, 'citizen', describe(incoming), at);
           if (!incoming.command && !incoming.action && understand(text).kind === 'emergency') {
             const r = await inner.handle(incoming);

@@ -131,6 +131,15 @@ export const perChatTables: readonly PerChatTable[] = [
     prune: (db, before) => count(db, `DELETE FROM handoffs WHERE status = 'closed' AND closed_at < $1::timestamptz`, [iso(before)]),
   },
   {
+    // Conversations handed to an officer (src/handoff, migration 010) and their messages (deleted with them). An open
+    // one names the chat by its raw id (delivery), a finished one by the session key; never both.
+    table: 'handoffs',
+    label: 'cuộc trò chuyện với cán bộ',
+    erase: (db, chat) =>
+      count(db, `DELETE FROM handoffs WHERE chat_key = $1 OR (channel = $2 AND chat_id = $3)`, [chat.sessionKey, chat.channel, chat.chatId]),
+    prune: (db, before) => count(db, `DELETE FROM handoffs WHERE status = 'closed' AND closed_at < $1::timestamptz`, [iso(before)]),
+  },
+  {
     // Zalo OA (channels/zalo-oa): when the user last wrote (the interaction window), by the raw OA user id.
     table: 'zalo_oa_users',
     label: 'mốc nhắn tin gần nhất trên Zalo OA',

@@ -14,6 +14,7 @@ import { loadWorkingCalendar } from '../../src/dossier/calendar.js';
 import { createLogger, hashId } from '../../src/logger.js';
 import { createFakeAnswers, reply, type FakeAnswers } from '../channels/helpers/fake-answers.js';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.js';
+import { createChatEraser, perChatTables, pruneExpired } from '../../src/privacy/per-chat.js';
 
 const hours = createCentreHours(loadWeekHours(), loadWorkingCalendar());
 /** Monday 7 December 2026, 09:00 in Vietnam: the centre is open. */
@@ -133,6 +134,11 @@ describe.each(dbBackends)('handoff service ($backend)', ({ backend }) => {
     expect((await service.listOpen()).map((h) => h.messages[0]!.text)).toEqual(['(bấm nút: Gặp cán bộ)']);
     const bot = await answers.handle(msg('/bot', 'c3', { command: { name: 'bot', args: '' } }));
     expect(bot.text).toContain('Đã kết thúc');
+    // Deleting one's data during a handoff ends it and goes to the core, which asks for the confirmation.
+    await answers.handle(msg('gặp cán bộ', 'c11'));
+    const erase = await answers.handle(msg('/xoadulieu', 'c11', { command: { name: 'xoadulieu', args: '' } }));
+    expect(erase.text).toBe('Bot: /xoadulieu');
+    expect((await answers.handle(msg('đồng ý', 'c11'))).text).toBe('Bot: đồng ý');
     // "kết thúc" inside a sentence, with no handoff, is an ordinary question.
     expect((await answers.handle(msg('thủ tục kết thúc khi nào', 'c3'))).text).toBe('Bot: thủ tục kết thúc khi nào');
   });
@@ -237,5 +243,24 @@ describe.each(dbBackends)('handoff service ($backend)', ({ backend }) => {
     expect(await store.pruneOlderThan(new Date(MONDAY_9.getTime() + 1000))).toBe(1);
     expect(await db.query('SELECT id FROM handoffs')).toEqual([]);
     expect(await db.query('SELECT id FROM handoff_messages')).toEqual([]);
+  });
+
+  it('is part of a citizen\'s deletion and of retention (src/privacy/per-chat.ts)', async () => {
+    expect(perChatTables.map((t) => t.table)).toContain('handoffs');
+    const erase = createChatEraser({ db, clock: () => clock });
+    // One open (raw id), one finished and forgotten (chat key): both go.
+    await answers.handle(msg('gặp cán bộ', 'c12'));
+    await answers.handle(msg('kết thúc', 'c12'));
+    await answers.handle(msg('lệ phí kết hôn', 'c12'));
+    await answers.handle(msg('gặp cán bộ', 'c12'));
+    await answers.handle(msg('gặp cán bộ', 'c13'));
+    const items = await erase({ channel: 'telegram', chatId: 'c12' });
+    expect(items.find((i) => i.table === 'handoffs')?.count).toBe(2);
+    const left = await db.query<{ chat_id: string }>('SELECT chat_id FROM handoffs');
+    expect(left).toEqual([{ chat_id: 'c13' }]);
+    const [other] = await service.listOpen();
+    await service.close(other!.id);
+    const pruned = await pruneExpired(db, new Date(MONDAY_9.getTime() + 2 * 86_400_000), 1);
+    expect(pruned.handoffs).toBe(1);
   });
 });
