@@ -6,6 +6,7 @@ import { defaultThresholds, type AnswerThresholds, type DecisionModel } from '..
 import { fitDecisionModel } from './model.js';
 import type { Procedure } from '../../src/catalog/schema.js';
 import type { Searcher } from '../../src/retrieval/types.js';
+import { defaultLexicon } from '../../src/text/lexicon.js';
 import { generateQueries, type GeneratedQuery } from './generate.js';
 import { createRandom } from './random.js';
 import { createStillAnswerable, recordGenerated, recordLeaveOneOut } from './record.js';
@@ -45,7 +46,7 @@ export interface CalibrationData {
 
 export async function recordCalibrationData(searcher: Searcher, procedures: readonly Procedure[], o: CalibrationOptions): Promise<CalibrationData> {
   const t0 = performance.now();
-  const queries = generateQueries(procedures, { seed: o.seed, count: o.count });
+  const queries = generateQueries(procedures, { seed: o.seed, count: o.count, lexicon: defaultLexicon().entries });
   const generated = await recordGenerated(searcher, queries);
   // Only queries that still name something specific to their procedure become out-of-catalog questions when it is
   // left out; the others still have an answer (see createStillAnswerable).

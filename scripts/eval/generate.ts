@@ -7,9 +7,10 @@
 import type { Procedure } from '../../src/catalog/schema.js';
 import { levelFreeName } from '../../src/catalog/repository.js';
 import { stripDiacritics } from '../../src/text/normalize.js';
+import type { LexiconEntry } from '../../src/text/lexicon.js';
 import { createRandom, type Random } from './random.js';
 
-export const queryKinds = ['drop', 'reorder', 'alias', 'result', 'document', 'aspect', 'bare', 'abbrev', 'story'] as const;
+export const queryKinds = ['drop', 'reorder', 'alias', 'result', 'document', 'aspect', 'bare', 'abbrev', 'everyday', 'story'] as const;
 export type QueryKind = (typeof queryKinds)[number];
 
 export interface GeneratedQuery {
@@ -31,6 +32,11 @@ export interface GenerateOptions {
    * most, and the only ones with aliases); the rest uniformly from the whole catalog.
    */
   curatedShare?: number;
+  /**
+   * The lexicon's entries (everyday word → catalog wording), read backwards to say a procedure's name the way people
+   * do ("giấy chứng nhận quyền sử dụng đất" → "sổ đỏ"); without it no 'everyday' queries.
+   */
+  lexicon?: readonly LexiconEntry[];
 }
 
 /** Long forms in procedure names and the abbreviations people type for them. */
@@ -85,6 +91,13 @@ const storyFrames = [
   'Chào anh chị. Mẹ tôi đã lớn tuổi, mắt kém, nhờ tôi đi làm giúp. Xin hỏi {q} nộp ở đâu và mất bao lâu?',
   'Tôi đang làm công nhân ở tỉnh khác, cuối năm mới về quê được. Tôi muốn hỏi {q} có làm qua mạng được không?',
   'Vợ chồng tôi mới chuyển về ở nhà của bố mẹ vợ được mấy tháng. Cho hỏi {q} cần những giấy tờ gì ạ? Cảm ơn.',
+  // The situation told inside the asking sentence itself, with its own content words, as most long messages do.
+  'Bố tôi năm nay bảy mươi hai tuổi, chân yếu không đi lại được, ông muốn {q} thì con cháu có làm thay được không?',
+  'Tôi đi làm ăn xa từ mấy năm trước, giờ về quê muốn {q} thì có phải về nơi đăng ký ban đầu không hay làm ở đây được?',
+  'Nhà tôi ở thôn xa trung tâm hơn ba mươi cây số, tôi hỏi {q} có phải lên tận tỉnh không hay nộp ở xã cũng được?',
+  'Em là sinh viên năm cuối, đang cần {q} cho kịp hạn nộp hồ sơ xin việc tháng sau, làm gấp có nhanh hơn không ạ?',
+  'Lần trước tôi nộp rồi nhưng bị trả lại vì ghi sai thông tin trên tờ khai, bây giờ muốn {q} lại thì phải sửa những gì?',
+  'Chị gái tôi đang ở nước ngoài, nhờ tôi ở nhà {q} giúp, vậy tôi cần giấy ủy quyền không và mang theo những gì?',
 ];
 const resultHeads = ['xin ', 'muốn có ', 'làm ', 'xin cấp '];
 
@@ -159,6 +172,23 @@ function abbreviate(name: string, rnd: Random): string | undefined {
   return tidy(lower.replace(re, rnd.next() < 0.5 ? short : short.toLowerCase()));
 }
 
+/**
+ * The name with a catalog phrase said in everyday words, from a lexicon entry read backwards: the longest of the entry's
+ * catalog phrases (two syllables or more) found in the name is replaced by one of the entry's everyday terms.
+ */
+function everyday(name: string, lexicon: readonly LexiconEntry[], rnd: Random): string | undefined {
+  const lower = name.toLowerCase();
+  const options: { means: string; term: string }[] = [];
+  for (const e of lexicon) {
+    const means = e.means.filter((m) => words(m).length >= 2 && lower.includes(m.toLowerCase())).sort((a, b) => b.length - a.length)[0];
+    const terms = e.terms.filter((t) => !lower.includes(t.toLowerCase()));
+    if (means && terms.length) options.push({ means: means.toLowerCase(), term: rnd.pick(terms) });
+  }
+  if (!options.length) return undefined;
+  const { means, term } = rnd.pick(options);
+  return tidy(truncated(lower.replace(means, term), 12));
+}
+
 /** The document whose name shares most name bigrams with the procedure (the others are generic: "Tờ khai", "Ảnh"). */
 function telltaleDocument(p: Procedure): string | undefined {
   const nb = bigramsOf(p.name);
@@ -172,7 +202,7 @@ function telltaleDocument(p: Procedure): string | undefined {
 }
 
 /** One query of each kind this procedure can give; undefined entries are kinds it cannot give. */
-function candidates(p: Procedure, rnd: Random): Partial<Record<QueryKind, string>> {
+function candidates(p: Procedure, rnd: Random, lexicon: readonly LexiconEntry[]): Partial<Record<QueryKind, string>> {
   const name = nameWithoutLevel(p.name);
   const short = truncated(name, 10);
   const alias = p.aliases.length ? rnd.pick(p.aliases) : undefined;
@@ -187,6 +217,7 @@ function candidates(p: Procedure, rnd: Random): Partial<Record<QueryKind, string
     aspect: asked(alias && rnd.next() < 0.5 ? alias : short),
     bare: stripDiacritics(asked(alias && rnd.next() < 0.3 ? alias : short)),
     abbrev: abbreviate(name, rnd),
+    everyday: everyday(name, lexicon, rnd),
   };
 }
 
@@ -195,7 +226,7 @@ function candidates(p: Procedure, rnd: Random): Partial<Record<QueryKind, string
  * the way they remember it).
  */
 function story(c: Partial<Record<QueryKind, string>>, rnd: Random): string | undefined {
-  const inner = (['drop', 'alias', 'result', 'document', 'reorder'] as const).map((k) => c[k]).filter((x): x is string => Boolean(x?.trim()));
+  const inner = (['drop', 'alias', 'result', 'document', 'reorder', 'everyday'] as const).map((k) => c[k]).filter((x): x is string => Boolean(x?.trim()));
   if (!inner.length) return undefined;
   return tidy(rnd.pick(storyFrames).replace('{q}', rnd.pick(inner).toLowerCase()));
 }
@@ -222,11 +253,14 @@ export function generateQueries(procedures: readonly Procedure[], options: Gener
 
   const out: GeneratedQuery[] = [];
   for (const p of sample) {
-    const c = candidates(p, rnd);
+    const c = candidates(p, rnd, options.lexicon ?? []);
     c.story = story(c, rnd);
     const available = queryKinds.filter((k) => c[k]?.trim());
-    const rare: QueryKind[] = available.filter((k) => k === 'alias' || k === 'abbrev');
-    const kinds = [...rnd.shuffle(rare), ...rnd.shuffle(available.filter((k) => !rare.includes(k)))].slice(0, per);
+    // A story whenever one can be told (citizens mostly write their situation, not a name), then the rarer kinds.
+    const told: QueryKind[] = available.filter((k) => k === 'story');
+    const rare: QueryKind[] = available.filter((k) => k === 'alias' || k === 'abbrev' || k === 'everyday');
+    const rest = available.filter((k) => !rare.includes(k) && k !== 'story');
+    const kinds = [...told, ...rnd.shuffle(rare), ...rnd.shuffle(rest)].slice(0, per);
     const right = twins.get(levelFreeName(p.name)) ?? [p.code];
     for (const kind of kinds) out.push({ q: c[kind]!.trim(), kind, code: p.code, right });
   }

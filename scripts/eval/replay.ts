@@ -126,13 +126,15 @@ const steps = (from: number, to: number, step: number) => {
 
 /**
  * The thresholds tried, with `base`'s model: clarifyMin on a 0.05 grid, pAnswer (the model's probability to answer) on
- * a 0.025 grid, four rivalRatio values (1.01: no rival check). Without a model, answerMin ≥ aloneMin on a 0.05 grid
+ * a 0.025 grid, rivalRatio 0.9 or 0.95. The rival check always stays: when another procedure scores within a few
+ * percent of the top one, the question names both as well ("thường trú hay tạm trú"), and the citizen chooses; the
+ * generated queries name one procedure each, so they cannot show what dropping the check costs. Without a model, answerMin ≥ aloneMin on a 0.05 grid
  * instead of pAnswer. Any other threshold (closeRatio, which only shapes the list) keeps its value in `base`.
  */
 export function thresholdGrid(base: AnswerThresholds = defaultThresholds): AnswerThresholds[] {
   const grid: AnswerThresholds[] = [];
   for (const clarifyMin of steps(0.1, 0.5, 0.05))
-    for (const rivalRatio of [0.9, 0.95, 1.01]) {
+    for (const rivalRatio of [0.9, 0.95]) {
       if (base.model) {
         for (const pAnswer of steps(0.3, 0.975, 0.025)) grid.push({ ...base, clarifyMin, rivalRatio, pAnswer });
         continue;

@@ -43,6 +43,13 @@ export interface AnswerThresholds {
   rivalRatio: number;
   /** Candidates scoring at least this share of the top score are offered as choices. */
   closeRatio: number;
+  /**
+   * With signals: the top hit is never stated as the answer when its text holds less than this share of what the
+   * asking sentences say (queryCover): "mở quán karaoke" against a catalog that has only the generic business
+   * registration. A rule, not calibrated: questions generated from the catalog are made of its own words and so cannot
+   * show what answering such a question costs.
+   */
+  minQueryCover: number;
   /** The answer model; none: confidence bands only. */
   model?: DecisionModel;
 }
@@ -57,6 +64,7 @@ export const defaultThresholds: AnswerThresholds = {
   rivalRatio: 0.95,
   closeRatio: 0.8,
   pAnswer: 0.5,
+  minQueryCover: 1 / 3,
   ...calibrated.thresholds,
   model: calibrated.model,
 };
@@ -126,7 +134,7 @@ export function decide(found: Found, th: AnswerThresholds = defaultThresholds): 
   const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, MAX_CHOICES);
   const p = th.model ? answerProbability(found, th.model) : undefined;
   if (p !== undefined) {
-    if (p >= th.pAnswer && !rival) return { outcome: 'answered', choices: [] };
+    if (p >= th.pAnswer && !rival && found.signals!.queryCover >= th.minQueryCover) return { outcome: 'answered', choices: [] };
   } else {
     if (confidence >= th.answerMin && !rival) return { outcome: 'answered', choices: [] };
     if (close.length === 1 && confidence >= th.aloneMin) return { outcome: 'answered', choices: [] };

@@ -5,10 +5,10 @@
 import type { AnswerThresholds, DecisionModel } from './decide.js';
 
 export const calibrated: { thresholds: Partial<AnswerThresholds>; model?: DecisionModel; fittedOn?: string } = {
-  thresholds: {clarifyMin: 0.1, pAnswer: 0.675, rivalRatio: 0.9},
+  thresholds: {clarifyMin: 0.1, pAnswer: 0.65, rivalRatio: 0.95},
   model: {
-    bias: -3.67,
-    weights: {confidence: 1.494, cover: 0.127, margin: 1.583, queryCover: 1.526, nameQueryCover: 2.606, actionsAgree: 0.487, closeness: -2.407, topScore: 0.623, soleFullName: 0.212},
+    bias: -2.141,
+    weights: {confidence: 1.644, cover: 0.367, margin: 1.778, queryCover: -0.281, nameQueryCover: 2.341, actionsAgree: 0.466, closeness: -2.388, topScore: 0.976, soleFullName: 1.004},
   },
   fittedOn: "900 generated queries and 450 leave-one-out (seed 1) over 2642 procedures",
 };

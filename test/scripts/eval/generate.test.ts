@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { procedureSchema, type Procedure, type ProcedureInput } from '../../../src/catalog/schema.js';
 import { generateQueries, nameWithoutLevel, queryKinds } from '../../../scripts/eval/generate.js';
+import type { LexiconEntry } from '../../../src/text/lexicon.js';
 
 // A small catalog of our own wording: every kind of query can be made from some procedure here.
 const make = (p: Partial<ProcedureInput> & { code: string; name: string }): Procedure =>
@@ -26,6 +27,12 @@ const catalog: Procedure[] = [
   make({ code: 'G.0006', name: 'Cấp' }),
 ];
 
+// Everyday words of our own for the test catalog's names, as the lexicon writes them (terms → catalog wording).
+const lexicon: LexiconEntry[] = [
+  { terms: ['sổ bảo hiểm', 'sổ bh'], means: ['sổ bảo hiểm xã hội'] },
+  { terms: ['bằng lái'], means: ['giấy phép lái xe'] },
+];
+
 describe('generated queries', () => {
   it('are the same for the same seed and differ for another', () => {
     const a = generateQueries(catalog, { seed: 7, count: 40, perProcedure: 8 });
@@ -36,7 +43,7 @@ describe('generated queries', () => {
   });
 
   it('include every kind when the catalog allows it', () => {
-    const qs = generateQueries(catalog, { seed: 3, count: 48, perProcedure: 8 });
+    const qs = generateQueries(catalog, { seed: 3, count: 60, perProcedure: 10, lexicon });
     expect(new Set(qs.map((x) => x.kind))).toEqual(new Set(queryKinds));
   });
 
@@ -51,6 +58,21 @@ describe('generated queries', () => {
     for (const x of qs.filter((q) => q.kind === 'bare')) expect(x.q).toMatch(/^[\x20-\x7e]+$/);
     for (const x of qs.filter((q) => q.kind === 'abbrev')) expect(x.q).toMatch(/bhxh|gcn|dn|gplx/i);
     for (const x of qs) expect(x.q).not.toMatch(/thực hiện tại cấp/i);
+  });
+
+  it('say a name in everyday words by reading the lexicon backwards, and tell a story whenever they can', () => {
+    const qs = generateQueries(catalog, { seed: 2, count: 60, perProcedure: 3, lexicon });
+    const everyday = qs.filter((x) => x.kind === 'everyday');
+    expect(everyday.length).toBeGreaterThan(0);
+    for (const x of everyday) {
+      expect(x.q).toMatch(/sổ bảo hiểm|sổ bh|bằng lái/);
+      expect(x.q).not.toMatch(/sổ bảo hiểm xã hội|giấy phép lái xe/);
+    }
+    // Each procedure that can give a story gives one among its three queries.
+    const byCode = new Map<string, string[]>();
+    for (const x of qs) byCode.set(x.code, [...(byCode.get(x.code) ?? []), x.kind]);
+    for (const code of ['G.0001', 'G.0003']) expect(byCode.get(code)).toContain('story');
+    expect(generateQueries(catalog, { seed: 2, count: 60, perProcedure: 10 }).some((x) => x.kind === 'everyday')).toBe(false);
   });
 
   it('count the same procedure at another level as right', () => {

@@ -29,6 +29,17 @@ describe('answer model fitting', () => {
     expect(decide(rec(0.1, false).found, th).outcome).toBe('clarify');
   });
 
+  it('never states a top hit whose text holds too little of what was asked, however sure the model is', () => {
+    const model = fitDecisionModel(records);
+    const th: AnswerThresholds = { ...defaultThresholds, model, pAnswer: 0.5, clarifyMin: 0.1, rivalRatio: 1.01 };
+    const sure = rec(1, true).found;
+    const offTopic = { ...sure, signals: { ...sure.signals!, queryCover: 0.2 } };
+    expect(answerProbability(offTopic, model)).toBeGreaterThan(0.5);
+    expect(decide(sure, th).outcome).toBe('answered');
+    expect(decide(offTopic, th).outcome).toBe('clarify');
+    expect(decide(offTopic, { ...th, minQueryCover: 0.1 }).outcome).toBe('answered');
+  });
+
   it('writes a source file that states the model and thresholds', () => {
     const src = decisionModelSource(fitDecisionModel(records), { clarifyMin: 0.2, pAnswer: 0.6, rivalRatio: 0.9 }, 'test');
     expect(src).toMatch(/thresholds: \{clarifyMin: 0\.2, pAnswer: 0\.6, rivalRatio: 0\.9\}/);
