@@ -12,6 +12,7 @@ import type { Db } from '../db/db.js';
 import { renderProcedureText } from './render-text.js';
 import { readProvinceListFile, toCompactList, type ProvinceListSkip } from './province-list.js';
 import { recordAudit } from './audit.js';
+import { createCorrectionStore } from './corrections.js';
 import { writeFileSync } from 'node:fs';
 
 interface ImportOptions {
@@ -129,6 +130,16 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
     });
 
   program
+    .command('corrections')
+    .description("staff corrections (question → procedure) as JSON, to keep or move to another deployment")
+    .argument('<action>', 'export')
+    .action(async (action: string) => {
+      if (action !== 'export') throw new AppError('catalog:invalid', { message: `unknown corrections action ${action} (export)` });
+      const c = ctx();
+      c.out(JSON.stringify(await createCorrectionStore(await c.db()).list()));
+    });
+
+  program
     .command('stats')
     .description('count procedures (detailed, listed-only, retired), fields and indexed chunks')
     .option('--json', 'print as JSON')
@@ -163,7 +174,13 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
         c.out(JSON.stringify(entry.procedure));
         return;
       }
+      if (entry.retiredAt) c.out(`ĐÃ NGỪNG ÁP DỤNG từ ${entry.retiredAt.toISOString().slice(0, 10)} (không còn được trả lời, tìm kiếm)\n`);
       c.out(renderProcedureText(entry.procedure, { updatedAt: entry.updatedAt }));
+      const history = await repo.history(entry.procedure.code, { limit: 5 });
+      if (history.length) {
+        c.out('\nLịch sử thay đổi:');
+        for (const h of history) c.out(`  ${h.at.toISOString().slice(0, 10)} ${h.kind} (${h.source})${h.fields.length ? `: ${h.fields.map((f) => f.field).join(', ')}` : ''}`);
+      }
       if (others.length) {
         c.out('\nCác thủ tục khác cũng khớp:');
         for (const o of others) c.out(`  ${o.code}  ${o.name}`);
