@@ -5,6 +5,10 @@ export interface CentreInfo {
   address?: string;
   hours?: string;
   website?: string;
+  /** The province's public service portal (every procedure's page, online submission), when confirmed. */
+  provincePortal?: string;
+  /** The portal's dossier lookup page, when confirmed. */
+  dossierLookup?: string;
 }
 
 export function contactLine(c: CentreInfo): string {
@@ -44,7 +48,8 @@ export const texts = {
   unresolved: (c: CentreInfo) =>
     'Xin lỗi, tôi chưa tìm được thủ tục phù hợp chắc chắn với câu hỏi của anh/chị, nên không muốn trả lời sai.\n\n' +
     'Anh/chị có thể: viết lại ngắn gọn tên việc cần làm (ví dụ "đăng ký thường trú", "cấp lại sổ đỏ bị mất"), ' +
-    `hoặc liên hệ ${contactLine(c)} để cán bộ hướng dẫn. Câu hỏi đã được ghi lại để Trung tâm bổ sung thông tin.`,
+    `hoặc liên hệ ${contactLine(c)} để cán bộ hướng dẫn. Câu hỏi đã được ghi lại để Trung tâm bổ sung thông tin.` +
+    (c.provincePortal ? `\n\nDanh mục thủ tục và nộp hồ sơ trực tuyến của tỉnh: ${c.provincePortal}` : ''),
   clarify: () => 'Câu hỏi của anh/chị có thể liên quan đến một trong các thủ tục sau. Anh/chị gõ số để chọn:',
   twoThings: () => 'Câu hỏi của anh/chị nhắc tới hai việc, mỗi việc là một thủ tục riêng. Anh/chị gõ số để xem từng thủ tục:',
   clarifyNone: () => 'Nếu không có thủ tục nào đúng, anh/chị viết thêm việc cần làm (ví dụ "cấp lại … bị mất"), tôi sẽ tìm lại.',
@@ -62,7 +67,8 @@ export const texts = {
   eraseNothing: () => 'Trợ lý không còn lưu dữ liệu nào của anh/chị trong cuộc trò chuyện này.',
   eraseCancelled: () => 'Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của anh/chị vẫn được giữ như cũ.',
   eraseOff: (c: CentreInfo) => `Chức năng xóa dữ liệu chưa được bật ở đây. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
-  dossierOff: (c: CentreInfo) => `Chức năng tra cứu hồ sơ chưa được bật. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
+  dossierOff: (c: CentreInfo) =>
+    `Chức năng tra cứu hồ sơ chưa được bật. ${c.dossierLookup ? `Anh/chị có thể tra cứu tại ${c.dossierLookup} hoặc` : 'Anh/chị vui lòng'} liên hệ ${contactLine(c)}.`,
   handoffOffer: () => 'Anh/chị cũng có thể gặp cán bộ của Trung tâm ngay trong cuộc trò chuyện này: gõ /canbo hoặc bấm "Gặp cán bộ".',
   dossierUsage: () => 'Anh/chị vui lòng gửi mã hồ sơ in trên giấy tiếp nhận/hẹn trả kết quả, ví dụ /hoso H37.12-20260105-0001.',
   otherLevel: (levels: string, code: string) => `Thủ tục này cũng được thực hiện ở ${levels} (mã ${code}).`,

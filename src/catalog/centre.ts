@@ -9,10 +9,23 @@ export const defaultCentrePath = fileURLToPath(new URL('../../knowledge/centre.y
 
 const valueSchema = z.object({ value: z.unknown(), text: z.string().optional(), placeholder: z.boolean().optional() }).loose();
 const centreFileSchema = z.object({
-  centre: z.object({ name: valueSchema, address: valueSchema.optional(), hours: valueSchema.optional(), hotline: valueSchema.optional(), website: valueSchema.optional() }).loose(),
+  centre: z
+    .object({
+      name: valueSchema,
+      address: valueSchema.optional(),
+      hours: valueSchema.optional(),
+      hotline: valueSchema.optional(),
+      website: valueSchema.optional(),
+      provincePortal: valueSchema.optional(),
+      dossierLookup: valueSchema.optional(),
+    })
+    .loose(),
 });
 
-/** Reads knowledge/centre.yaml. Placeholder values (not confirmed publicly) are left out, never shown as facts. */
+/**
+ * Reads knowledge/centre.yaml. Placeholder values (not confirmed publicly) are left out, never shown as facts; so are
+ * the portal pages while they are marked `needsConfirmation` (a link citizens are sent to must be known to work).
+ */
 export function loadCentreInfo(path = defaultCentrePath): CentreInfo {
   let doc: unknown;
   try {
@@ -32,5 +45,14 @@ export function loadCentreInfo(path = defaultCentrePath): CentreInfo {
     if (typeof v.text === 'string' && v.text) return v.text;
     return typeof v.value === 'string' && v.value ? v.value : undefined;
   };
-  return { name: pick(c.name) ?? 'Trung tâm Phục vụ hành chính công', address: pick(c.address), hours: pick(c.hours), hotline: pick(c.hotline), website: pick(c.website) };
+  const confirmed = (v: z.infer<typeof valueSchema> | undefined) => (v && v.needsConfirmation === true ? undefined : pick(v));
+  return {
+    name: pick(c.name) ?? 'Trung tâm Phục vụ hành chính công',
+    address: pick(c.address),
+    hours: pick(c.hours),
+    hotline: pick(c.hotline),
+    website: pick(c.website),
+    provincePortal: confirmed(c.provincePortal),
+    dossierLookup: confirmed(c.dossierLookup),
+  };
 }
