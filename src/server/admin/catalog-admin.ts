@@ -90,7 +90,7 @@ function correctionsPage(o: { base: string; list: Correction[]; names: Map<strin
     `<h1>Sửa câu trả lời</h1>
 ${o.saved ? `<p role="status" id="saved">Đã lưu: từ tin nhắn tiếp theo, câu hỏi này được trả lời bằng thủ tục đã chọn.</p>` : ''}
 <p class="small muted">Mỗi dòng: một câu hỏi của người dân và thủ tục đúng. Câu hỏi giống vậy (có dấu hoặc không dấu) được trả lời ngay bằng thủ tục đó. <a href="${esc(o.base)}/corrections/new">Thêm câu hỏi</a> · <a href="${esc(o.base)}/api/corrections">Xuất JSON</a></p>
-<table><thead><tr><th>Câu hỏi</th><th>Thủ tục</th><th>Lưu lúc</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="4" class="muted">Chưa có.</td></tr>'}</tbody></table>
+<section id="corrections"><table><thead><tr><th>Câu hỏi</th><th>Thủ tục</th><th>Lưu lúc</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="4" class="muted">Chưa có.</td></tr>'}</tbody></table></section>
 <section id="audit"><h2>Nhật ký thay đổi</h2><table><thead><tr><th>Lúc</th><th>Ai</th><th>Việc</th><th>Đối tượng</th></tr></thead><tbody>${audit || '<tr><td colspan="4" class="muted">Chưa có.</td></tr>'}</tbody></table></section>`,
   );
 }
