@@ -89,7 +89,7 @@ function correctionsPage(o: { base: string; list: Correction[]; names: Map<strin
     { title: 'Sửa câu trả lời', base: o.base },
     `<h1>Sửa câu trả lời</h1>
 ${o.saved ? `<p role="status" id="saved">Đã lưu: từ tin nhắn tiếp theo, câu hỏi này được trả lời bằng thủ tục đã chọn.</p>` : ''}
-<p class="small muted">Mỗi dòng: một câu hỏi của người dân và thủ tục đúng. Câu hỏi giống vậy (có dấu hoặc không dấu) được trả lời ngay bằng thủ tục đó. <a href="${esc(o.base)}/corrections/new">Thêm câu hỏi</a> · <a href="${esc(o.base)}/api/corrections">Xuất JSON</a></p>
+<p class="small muted">Mỗi dòng: một câu hỏi của người dân và thủ tục đúng. Câu hỏi giống vậy (có dấu hoặc không dấu) được trả lời ngay bằng thủ tục đó. <a href="${esc(o.base)}/corrections/new">Thêm câu hỏi</a> · <a href="${esc(o.base)}/api/corrections">Xuất JSON</a> · <a href="${esc(o.base)}/catalog">Danh mục thủ tục</a></p>
 <section id="corrections"><table><thead><tr><th>Câu hỏi</th><th>Thủ tục</th><th>Lưu lúc</th><th></th></tr></thead><tbody>${rows || '<tr><td colspan="4" class="muted">Chưa có.</td></tr>'}</tbody></table></section>
 <section id="audit"><h2>Nhật ký thay đổi</h2><table><thead><tr><th>Lúc</th><th>Ai</th><th>Việc</th><th>Đối tượng</th></tr></thead><tbody>${audit || '<tr><td colspan="4" class="muted">Chưa có.</td></tr>'}</tbody></table></section>`,
   );
@@ -111,6 +111,56 @@ function newCorrectionPage(o: { base: string; question: string; q: string; hits:
 <p><label for="question">Câu hỏi của người dân</label><br><textarea id="question" name="question" rows="2" cols="80" maxlength="500" required>${esc(o.question)}</textarea></p>
 ${options ? `<ul id="candidates" class="plain">${options}</ul><button type="submit" class="primary">Lưu</button>` : `<p class="muted">${o.q ? 'Không tìm thấy thủ tục nào.' : 'Gõ tên thủ tục để tìm.'}</p>`}
 </form>`,
+  );
+}
+
+interface ListedOnlyUse {
+  stats: Awaited<ReturnType<ReturnType<typeof createCatalogRepository>['stats']>>;
+  days: number;
+  /** Answers given from listed-only procedures in the window. */
+  answeredListedOnly: number;
+  answered: number;
+  /** Listed-only procedures citizens asked about most: the ones worth detailing first. */
+  top: { code: string; name: string; answers: number }[];
+}
+
+/** How much of what citizens ask is answered only from the province's list (name, link), for managers. */
+async function listedOnlyUse(db: Db, days: number): Promise<ListedOnlyUse> {
+  const stats = await createCatalogRepository(db).stats();
+  const since = new Date(Date.now() - days * 86_400_000).toISOString();
+  const [totals] = await db.query<{ answered: number; listed: number }>(
+    `SELECT count(*)::int AS answered,
+            count(*) FILTER (WHERE p.knowledge IS NULL AND p.imported IS NULL)::int AS listed
+       FROM interactions i LEFT JOIN procedures p ON p.code = i.code
+      WHERE i.outcome = 'answered' AND i.at >= $1`,
+    [since],
+  );
+  const top = await db.query<{ code: string; name: string; answers: number }>(
+    `SELECT p.code, p.name, count(*)::int AS answers
+       FROM interactions i JOIN procedures p ON p.code = i.code
+      WHERE i.outcome = 'answered' AND i.at >= $1 AND p.knowledge IS NULL AND p.imported IS NULL
+      GROUP BY p.code, p.name ORDER BY answers DESC, p.code LIMIT 20`,
+    [since],
+  );
+  return { stats, days, answeredListedOnly: totals?.listed ?? 0, answered: totals?.answered ?? 0, top };
+}
+
+function catalogPage(base: string, u: ListedOnlyUse): string {
+  const s = u.stats;
+  const rows = u.top.map((t) => `<tr><td><a href="${esc(base)}/procedures/${esc(t.code)}">${esc(t.code)}</a> ${esc(t.name)}</td><td class="n">${t.answers}</td></tr>`).join('');
+  return layout(
+    { title: 'Danh mục thủ tục', base },
+    `<h1>Danh mục thủ tục</h1>
+<section id="catalog-stats"><table>
+<tr><th>Thủ tục đang áp dụng</th><td class="n">${s.procedures}</td></tr>
+<tr><th>Có đủ chi tiết (hồ sơ, thời hạn, phí)</th><td class="n" id="detailed">${s.detailed}</td></tr>
+<tr><th>— trong đó có trong danh mục tỉnh</th><td class="n">${s.detailedAndListed}</td></tr>
+<tr><th>Chỉ có trong danh mục tỉnh (tên, lĩnh vực, đường dẫn)</th><td class="n" id="listed-only">${s.listedOnly}</td></tr>
+<tr><th>Đã ngừng áp dụng</th><td class="n">${s.retired}</td></tr>
+<tr><th>Câu trả lời ${u.days} ngày qua chỉ dựa trên danh mục tỉnh</th><td class="n" id="answered-listed-only">${u.answeredListedOnly} / ${u.answered}</td></tr>
+</table></section>
+<section><h2>Thủ tục chỉ có tên được hỏi nhiều nhất (nên bổ sung chi tiết trước)</h2>
+<table><thead><tr><th>Thủ tục</th><th class="n">Câu trả lời</th></tr></thead><tbody>${rows || '<tr><td colspan="2" class="muted">Chưa có.</td></tr>'}</tbody></table></section>`,
   );
 }
 
@@ -164,6 +214,9 @@ export function createCatalogAdminRoutes(deps: CatalogAdminDeps, base: string): 
     await changed();
     return c.body(null, 204);
   });
+  const daysParam = (c: Context) => Math.max(1, Math.min(366, Number(c.req.query('days') ?? 30) || 30));
+  app.get('/api/catalog', async (c) => c.json(await listedOnlyUse(deps.db, daysParam(c))));
+  app.get('/catalog', async (c) => c.html(catalogPage(base, await listedOnlyUse(deps.db, daysParam(c)))));
   app.get('/api/audit', async (c) => c.json({ entries: await listAudit(deps.db, { limit: Number(c.req.query('limit') ?? 100) || 100 }) }));
   app.get('/api/procedures/:code/history', async (c) => {
     const code = codeParam(c);

@@ -86,6 +86,19 @@ describe.each(dbBackends)('admin corrections, notes and history ($backend)', ({ 
     expect(history.changes.map((c: { kind: string }) => c.kind)).toEqual(['updated', 'added']);
   });
 
+  it('counts detailed and listed-only procedures, and answers given only from the list, for managers', async () => {
+    await db.query(
+      `INSERT INTO interactions (record_id, at, channel, chat_hash, outcome, code) VALUES
+         ('r1', now(), 'web', 'h1', 'answered', '9.800002'), ('r2', now(), 'web', 'h2', 'answered', '9.800002'),
+         ('r3', now(), 'web', 'h3', 'answered', '2.000001'), ('r4', now(), 'web', 'h4', 'unresolved', NULL)`,
+    );
+    const u = await (await app.request('/admin/api/catalog?days=7', { headers: auth })).json();
+    expect(u.stats).toMatchObject({ detailed: 1, listedOnly: 2, retired: 2, detailedAndListed: 0 });
+    expect(u).toMatchObject({ answered: 3, answeredListedOnly: 2, top: [{ code: '9.800002', answers: 2 }] });
+    const page = await (await app.request('/admin/catalog', { headers: auth })).text();
+    expect(page).toMatch(/id="answered-listed-only">2 \/ 3</);
+  });
+
   it('keeps a centre note, shows it on the procedure page, and removes it when emptied', async () => {
     const put = await app.request('/admin/api/notes/2.000001', { method: 'PUT', headers: json, body: JSON.stringify({ text: 'Phí địa phương theo Nghị quyết 01/2099/NQ-HĐND.' }) });
     expect(put.status).toBe(200);
