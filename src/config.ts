@@ -94,6 +94,8 @@ export const configSchema = z
     OPENAI_BASE_URL: optionalUrl,
     LLM_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
     LLM_TIMEOUT_MS: intInRange(8000, 500, 120000),
+    /** With an LLM configured: 1 lets it pick among the choices of a clarification (or word its question); 0 keeps the list. */
+    LLM_CHOOSER: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1').transform((v) => v === '1')),
     EMBEDDING_MODEL: optionalString,
     EMBEDDING_DIMENSIONS: intInRange(256, 8, 4096),
     SESSION_TIMEOUT_MINUTES: intInRange(30, 1, 1440),

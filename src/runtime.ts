@@ -34,6 +34,7 @@ import { createDossierService, type DossierService } from './dossier/service.js'
 import type { DossierProvider } from './dossier/provider.js';
 import { detectDossierCode } from './dossier/code.js';
 import { createRephraser } from './llm/rephraser.js';
+import { createChooser } from './llm/chooser.js';
 import { createOpenAiEmbedder } from './llm/openai-embedder.js';
 import { createAnswerService, type DossierPort } from './answer/service.js';
 import { createSessionStore } from './answer/session.js';
@@ -178,7 +179,10 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       notesFor: (text) => analyzeText(text, lexicon).notes,
       dossier: dossierPort,
       rephraser: isLlmEnabled(config) ? createRephraser({ config, logger }) : undefined,
+      chooser: isLlmEnabled(config) && config.LLM_CHOOSER ? createChooser({ config, logger }) : undefined,
       renderFull: (p) => renderProcedureText(p),
+      // `serve` puts the officers' handoff in front of these answers when the inbox exists (src/handoff/compose.ts).
+      offerHandoff: Boolean(config.ADMIN_TOKEN),
     });
     return {
       config,

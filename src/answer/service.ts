@@ -41,6 +41,14 @@ export interface RephrasePort {
   rephrase(input: { question: string; aspects: string[]; grounded: string; records: Procedure[] }): Promise<{ text: string; used: 'llm' | 'fallback'; reason?: string }>;
 }
 
+/**
+ * Optional LLM choice among the candidates of a clarification (src/llm/chooser.ts): a code among them, or a short
+ * question to put above the list; it never throws and adds no fact.
+ */
+export interface ChooserPort {
+  choose(input: { question: string; candidates: { code: string; name: string }[] }): Promise<{ code?: string; ask?: string }>;
+}
+
 export interface AnswerDeps {
   searcher: Searcher;
   catalog: CatalogPort;
@@ -54,6 +62,7 @@ export interface AnswerDeps {
   notesFor?: (text: string) => string[];
   dossier?: DossierPort;
   rephraser?: RephrasePort;
+  chooser?: ChooserPort;
   /** Full staff view of a record for /tt and "xem thêm". */
   renderFull?: (p: Procedure) => string;
   thresholds?: Partial<AnswerThresholds>;
@@ -167,16 +176,24 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       };
     }
     const d = decide(found, th);
+    const answerHit = async (hit: SearchHit) => {
+      const picked = await pickLevel(hit, found.results, level);
+      if (!picked) return undefined;
+      const { p } = picked;
+      const suffix = picked.other ? texts.otherLevel(picked.other.levels, picked.other.code) : undefined;
+      return { reply: await answerWith(p, asked, text, notes, false, suffix), candidates: found.results, session: { lastCode: p.code, lastAspects: asked, lastChoices: [] } };
+    };
     if (d.outcome === 'answered' && found.results[0]) {
-      const picked = await pickLevel(found.results[0], found.results, level);
-      if (picked) {
-        const { p } = picked;
-        const suffix = picked.other ? texts.otherLevel(picked.other.levels, picked.other.code) : undefined;
-        return { reply: await answerWith(p, asked, text, notes, false, suffix), candidates: found.results, session: { lastCode: p.code, lastAspects: asked, lastChoices: [] } };
-      }
+      const answered = await answerHit(found.results[0]);
+      if (answered) return answered;
     }
     if (d.outcome === 'clarify') {
-      return { reply: clarifyReply(d.choices), candidates: found.results, session: { lastChoices: d.choices, lastAspects: asked, lastCode: undefined } };
+      // The optional LLM may be sure of one candidate, or word the question above the list.
+      const chosen = deps.chooser ? await deps.chooser.choose({ question: text, candidates: d.choices.map((c) => ({ code: c.code, name: c.name })) }) : undefined;
+      const hit = chosen?.code ? found.results.find((h) => h.code === chosen.code) : undefined;
+      const answered = hit ? await answerHit(hit) : undefined;
+      if (answered) return answered;
+      return { reply: clarifyReply(d.choices, chosen?.ask ?? texts.clarify()), candidates: found.results, session: { lastChoices: d.choices, lastAspects: asked, lastCode: undefined } };
     }
     return { reply: reply('unresolved', texts.unresolved(deps.centre)), candidates: found.results, session: { lastCode: undefined, lastChoices: [] } };
   }

@@ -1,11 +1,11 @@
-import { ChatOpenAI } from '@langchain/openai';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { Procedure } from '../catalog/schema.js';
-import { isLlmEnabled, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { checkFaithfulness, type FaithfulnessProblemKind } from './faithfulness.js';
 import { loadPrompt } from './prompts.js';
+import { asData, chatModelFrom, cleanReply, DeadlineError, describeError, invokeWithDeadline } from './chat.js';
 
 export interface RephraseInput {
   /** The citizen's message, as received. */
@@ -63,38 +63,7 @@ const aspectLabels: Record<string, string> = {
 };
 
 /** The texts we place between tags in the prompt must not be able to close or open those tags. */
-function asData(text: string, maxLength: number): string {
-  return text.replace(/<\/?\s*(?:question|grounded_answer)\s*>/gi, '').slice(0, maxLength);
-}
-
-function messageText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((part) => (typeof part === 'string' ? part : part && typeof part.text === 'string' ? part.text : ''))
-      .join('');
-  }
-  return '';
-}
-
-/** Some local models put their reasoning in <think> blocks or wrap the answer in a code fence. */
-function cleanReply(text: string): string {
-  return text
-    .replace(/<think>[\s\S]*?<\/think>/gi, '')
-    .trim()
-    .replace(/^```[a-z]*\n([\s\S]*?)\n```$/i, '$1')
-    .trim();
-}
-
-function describeError(err: unknown): Record<string, unknown> {
-  // Name and status only: provider messages can echo the request, which holds the citizen's words.
-  const e = err as { name?: unknown; status?: unknown; code?: unknown };
-  return {
-    errName: typeof e?.name === 'string' ? e.name : typeof err,
-    status: typeof e?.status === 'number' ? e.status : undefined,
-    errCode: typeof e?.code === 'string' ? e.code : undefined,
-  };
-}
+const promptData = (text: string, maxLength: number) => asData(text, maxLength, ['question', 'grounded_answer']);
 
 /**
  * Builds the optional LLM layer: it rephrases a grounded answer (Vietnamese, polite, concise) and connects its facts
@@ -108,37 +77,8 @@ export function createRephraser(deps: RephraserDeps, options: RephraserOptions =
   const user = loadPrompt('rephrase.user', { dir: options.promptsDir });
   const timeoutMs = config.LLM_TIMEOUT_MS;
 
-  const model: BaseChatModel | undefined =
-    deps.chatModel ??
-    (isLlmEnabled(config)
-      ? new ChatOpenAI({
-          model: config.LLM_MODEL,
-          // OpenAI-compatible local servers need no key, but the client insists on one.
-          apiKey: config.OPENAI_API_KEY ?? 'not-needed',
-          temperature: 0,
-          maxRetries: options.maxRetries ?? 0,
-          timeout: timeoutMs,
-          maxTokens: 1024,
-          configuration: { baseURL: config.OPENAI_BASE_URL },
-        })
-      : undefined);
-
-  async function invoke(messages: (SystemMessage | HumanMessage)[]): Promise<string> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new DeadlineError());
-      }, timeoutMs);
-    });
-    try {
-      const reply = await Promise.race([model!.invoke(messages, { signal: controller.signal }), deadline]);
-      return messageText(reply.content);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const model: BaseChatModel | undefined = deps.chatModel ?? chatModelFrom(config, { maxRetries: options.maxRetries ?? 0 });
+  const invoke = (messages: (SystemMessage | HumanMessage)[]) => invokeWithDeadline(model!, messages, timeoutMs);
 
   return {
     async rephrase(input) {
@@ -148,9 +88,9 @@ export function createRephraser(deps: RephraserDeps, options: RephraserOptions =
       const started = performance.now();
       const aspects = input.aspects.length > 0 ? input.aspects : ['general'];
       const values = {
-        question: asData(input.question, 2000),
+        question: promptData(input.question, 2000),
         aspects: aspects.map((a) => aspectLabels[a] ?? a).join('; '),
-        grounded: asData(input.grounded, 12000),
+        grounded: promptData(input.grounded, 12000),
       };
       const messages = [new SystemMessage(system.render(values)), new HumanMessage(user.render(values))];
       const done = (result: RephraseResult, extra: Record<string, unknown> = {}): RephraseResult => {
@@ -178,11 +118,4 @@ export function createRephraser(deps: RephraserDeps, options: RephraserOptions =
       return done({ text, used: 'llm' });
     },
   };
-}
-
-class DeadlineError extends Error {
-  constructor() {
-    super('LLM deadline passed');
-    this.name = 'DeadlineError';
-  }
 }
