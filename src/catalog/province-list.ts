@@ -141,6 +141,8 @@ export function procedureFromRows(rows: readonly ProvinceRow[], options: Provinc
       levels,
       ...(decisions.length ? { decision: decisions.join(', ') } : {}),
       ...(g.pages.find((p) => p.url) ? { sourceUrl: g.pages.find((p) => p.url)!.url } : {}),
+      // The list's date is when these facts were taken from the source ("thông tin cập nhật ngày …" in answers).
+      ...(options.listedAt ? { updatedAt: options.listedAt } : {}),
       origin: 'province',
       province: mark,
     });

@@ -68,8 +68,10 @@ describe('the province list file', () => {
     expect(() => parseProvinceCsv('a,b\n1,2\n', 'x.csv')).toThrow(/x\.csv: expected the province list columns/);
   });
 
-  it('gives the same procedures from our compact form as from the CSV', () => {
+  it('gives the same procedures from our compact form as from the CSV, dated by the list', () => {
     const fromCsv = readProvinceListFile(fixture('list-a.csv'), { listedAt: '2025-04-24' }).procedures;
+    expect(fromCsv[0]?.updatedAt).toBe('2025-04-24');
+    expect(composeAnswer(fromCsv[0]!, [])).toContain('(thông tin cập nhật ngày 24/04/2025)');
     const compact = toCompactList(fromCsv, { province: 'Lạng Sơn', listedAt: '2025-04-24', pageUrl: 'http://dvc.example.test/tt?maThuTuc={id}' });
     expect(fromCompactList(compact).map(stableStringify)).toEqual(fromCsv.map(stableStringify));
   });
