@@ -57,6 +57,8 @@ function fit(p: string, max: number): string[] {
 }
 
 export function renderZalo(reply: Reply, max = ZALO_MAX_TEXT): string[] {
+  // An empty handoff reply: an officer answers, the bot says nothing (on Zalo and Zalo OA alike).
+  if (reply.outcome === 'handoff' && !reply.text.trim()) return [];
   const paragraphs = reply.text
     .replace(/\r\n?/g, '\n')
     .split(/\n\s*\n/)
