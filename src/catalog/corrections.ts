@@ -154,3 +154,10 @@ export function withCorrections<S extends Searcher>(searcher: S, corrections: Co
   };
   return Object.assign(Object.create(searcher) as S, searcher, { search });
 }
+
+/** The stored corrections, loaded: `withCorrections(searcher, await loadCorrections(db))` runs an eval with them. */
+export async function loadCorrections(db: Db): Promise<CorrectionIndex> {
+  const index = createCorrectionIndex(db);
+  await index.reload();
+  return index;
+}
