@@ -46,7 +46,7 @@ export function layout(o: LayoutOptions, body: string): string {
 <a href="${esc(o.base)}/api/report.csv?since=${esc(o.since ?? '30d')}" download>Tải CSV</a>
 <form method="post" action="${esc(o.base)}/logout"><button type="submit">Đăng xuất</button></form></header>`;
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(o.title)} — Một cửa</title><style>${STYLE}</style></head><body>${nav}<main>${body}</main></body></html>`;
+<title>${esc(o.title)} — Một cửa</title><link rel="icon" href="data:,"><style>${STYLE}</style></head><body>${nav}<main>${body}</main></body></html>`;
 }
 
 export function loginPage(base: string, error?: string): string {

@@ -8,6 +8,8 @@
   var sendButton = document.getElementById('send');
   var statusLine = document.getElementById('status');
   var busy = false;
+  // Shown in the status line once the answer is in (e.g. "sent to the officer", when there is no answer to show).
+  var note = '';
 
   function newId() {
     if (window.crypto && typeof window.crypto.randomUUID === 'function') return 'web-' + window.crypto.randomUUID();
@@ -67,7 +69,7 @@
     if (reply.outcome === 'handoff') watchOfficer();
     // An empty handoff reply: the message went to the officer, who answers here later.
     if (!String(reply.text || '').trim()) {
-      statusLine.textContent = 'Đã gửi tới cán bộ.';
+      note = 'Đã gửi tới cán bộ.';
       return;
     }
     var box = el('div', 'msg bot' + (reply.outcome === 'error' ? ' error' : '') + (reply.from === 'staff' ? ' staff' : ''));
@@ -186,7 +188,8 @@
     busy = value;
     sendButton.disabled = value;
     log.setAttribute('aria-busy', value ? 'true' : 'false');
-    statusLine.textContent = value ? 'Đang trả lời…' : '';
+    statusLine.textContent = value ? 'Đang trả lời…' : note;
+    if (!value) note = '';
   }
 
   function ask(body, shown) {
