@@ -11,7 +11,7 @@ import { createCatalogRepository } from '../src/catalog/repository.js';
 import { syncIndex } from '../src/retrieval/indexer.js';
 import { createLocalEmbedder } from '../src/retrieval/embedders.js';
 import { createPgSearcher, ensureHnswIndex } from '../src/retrieval/pg-searcher.js';
-import { loadQuestions, percentile, rankOf } from '../src/retrieval/eval.js';
+import { loadQuestions, percentile, rankOf } from './eval/retrieval.js';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,7 @@
 // --updates N --chats N --concurrency N (webhook load), --catalog DIR, --questions FILE.
 // Real PostgreSQL rows run when DATABASE_URL is set (a throw-away database is created and dropped).
 import { resolve } from 'node:path';
-import { loadQuestions } from '../src/retrieval/eval.js';
+import { loadQuestions } from './eval/retrieval.js';
 import { row, skipped, formatTable, type BenchRow } from './bench/rows.js';
 import { bareNodeRssMb, maxRssMb, pgliteOpenRssMb, startRssSampler } from './bench/memory.js';
 import { buildEmbeddedCatalog, importCatalog, measureLatency, parseAllJson } from './bench/catalog.js';

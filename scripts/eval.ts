@@ -13,13 +13,13 @@ import {
   stripDiacritics,
   type EvalQuestion,
   type RetrievalMetrics,
-} from '../src/retrieval/eval.js';
+} from './eval/retrieval.js';
 import { syncIndex } from '../src/retrieval/indexer.js';
 import { createSearcher } from '../src/retrieval/searcher.js';
 import { createLocalEmbedder } from '../src/retrieval/embedders.js';
 import { readKnowledgeProcedures } from '../src/catalog/knowledge.js';
 import { createCatalogRepository } from '../src/catalog/repository.js';
-import { createEvalAnswerService, evaluateAnswers } from '../src/answer/eval.js';
+import { createEvalAnswerService, evaluateAnswers } from './eval/answers.js';
 import { defaultThresholds } from '../src/answer/decide.js';
 import { chunkProcedure } from '../src/retrieval/chunks.js';
 import { devFilesIn, loadDevSets } from './eval/dev-sets.js';

@@ -11,12 +11,12 @@ import { migrate } from '../../src/db/migrate.js';
 import { readDvcDirectory } from '../../src/catalog/import-dvc.js';
 import { createCatalogRepository } from '../../src/catalog/repository.js';
 import type { Procedure } from '../../src/catalog/schema.js';
-import { createBm25Baseline, percentile, type EvalQuestion } from '../../src/retrieval/eval.js';
+import { createBm25Baseline, percentile, type EvalQuestion } from '../eval/retrieval.js';
 import { syncIndex } from '../../src/retrieval/indexer.js';
 import { createSearcher } from '../../src/retrieval/searcher.js';
 import { createLocalEmbedder } from '../../src/retrieval/embedders.js';
 import { defaultLexicon } from '../../src/text/lexicon.js';
-import { createEvalAnswerService } from '../../src/answer/eval.js';
+import { createEvalAnswerService } from '../eval/answers.js';
 
 const since = (t: number) => performance.now() - t;
 

@@ -4,18 +4,18 @@
  * grounding check of every answer against its cited record.
  */
 import pino from 'pino';
-import type { Db } from '../db/db.js';
-import type { Procedure } from '../catalog/schema.js';
-import { createCatalogRepository } from '../catalog/repository.js';
-import type { AnswerService, Reply } from '../channels/types.js';
-import type { Searcher } from '../retrieval/types.js';
-import { analyzeText } from '../text/analyze.js';
-import type { Lexicon } from '../text/lexicon.js';
-import { redactPersonal } from '../analytics/redact.js';
-import { percentile, type EvalQuestion } from '../retrieval/eval.js';
-import { createAnswerService } from './service.js';
-import type { AnswerThresholds } from './decide.js';
-import { createSessionStore } from './session.js';
+import type { Db } from '../../src/db/db.js';
+import type { Procedure } from '../../src/catalog/schema.js';
+import { createCatalogRepository } from '../../src/catalog/repository.js';
+import type { AnswerService, Reply } from '../../src/channels/types.js';
+import type { Searcher } from '../../src/retrieval/types.js';
+import { analyzeText } from '../../src/text/analyze.js';
+import type { Lexicon } from '../../src/text/lexicon.js';
+import { redactPersonal } from '../../src/analytics/redact.js';
+import { percentile, type EvalQuestion } from './retrieval.js';
+import { createAnswerService } from '../../src/answer/service.js';
+import type { AnswerThresholds } from '../../src/answer/decide.js';
+import { createSessionStore } from '../../src/answer/session.js';
 import { findUngroundedFacts, type GroundingProblem } from './grounding.js';
 
 export interface AnswerMetrics {

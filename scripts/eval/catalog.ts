@@ -2,7 +2,7 @@
  * The catalog as deployed, for the evaluation scripts: the portal records in a fresh embedded database, the shipped
  * knowledge/ procedures merged over them (curated fields and aliases win), indexed with a local embedder.
  */
-import { buildCatalogDb } from '../../src/retrieval/eval.js';
+import { buildCatalogDb } from './retrieval.js';
 import { syncIndex } from '../../src/retrieval/indexer.js';
 import { createSearcher, type RefreshableSearcher } from '../../src/retrieval/searcher.js';
 import { createLocalEmbedder } from '../../src/retrieval/embedders.js';

@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadQuestions, type EvalQuestion } from '../../src/retrieval/eval.js';
+import { loadQuestions, type EvalQuestion } from './retrieval.js';
 
 export interface DevSet {
   /** File name, e.g. dev_questions_2.jsonl. */

@@ -5,7 +5,7 @@
  * per-mode deadline and fee line must be the one the record gives that mode. A line of a checked section that is not
  * in a shape we know is reported as 'unparsed', never skipped. Used by the dev-set test and the eval.
  */
-import { modeLabels, type Procedure } from '../catalog/schema.js';
+import { modeLabels, type Procedure } from '../../src/catalog/schema.js';
 
 export interface GroundingProblem {
   kind: 'document' | 'deadline' | 'fee' | 'number' | 'unparsed';

@@ -3,7 +3,7 @@
  * out of the catalog (leave-one-out: now no procedure answers them), and the dev questions.
  */
 import type { Procedure } from '../../src/catalog/schema.js';
-import type { EvalQuestion } from '../../src/retrieval/eval.js';
+import type { EvalQuestion } from './retrieval.js';
 import type { Searcher } from '../../src/retrieval/types.js';
 import { analyzeText } from '../../src/text/analyze.js';
 import { emptyLexicon } from '../../src/text/lexicon.js';

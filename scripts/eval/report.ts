@@ -1,6 +1,6 @@
 /** Plain-text rows for `npm run eval` and `npm run calibrate`. */
 import type { AnswerThresholds } from '../../src/answer/decide.js';
-import type { AnswerMetrics } from '../../src/answer/eval.js';
+import type { AnswerMetrics } from './answers.js';
 import { isRightHit, type AnswerCounts, type Recorded } from './replay.js';
 
 export const share = (k: number, n: number) => (n ? (k / n).toFixed(2) : '   —');

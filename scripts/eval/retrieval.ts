@@ -6,14 +6,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch from 'minisearch';
-import type { Db } from '../db/db.js';
-import { createPgliteDb } from '../db/pglite.js';
-import { migrate } from '../db/migrate.js';
-import { readDvcDirectory } from '../catalog/import-dvc.js';
-import { createCatalogRepository } from '../catalog/repository.js';
-import type { Procedure } from '../catalog/schema.js';
-import { foldText, stripDiacritics } from '../text/normalize.js';
-import type { SearchResult } from './types.js';
+import type { Db } from '../../src/db/db.js';
+import { createPgliteDb } from '../../src/db/pglite.js';
+import { migrate } from '../../src/db/migrate.js';
+import { readDvcDirectory } from '../../src/catalog/import-dvc.js';
+import { createCatalogRepository } from '../../src/catalog/repository.js';
+import type { Procedure } from '../../src/catalog/schema.js';
+import { foldText, stripDiacritics } from '../../src/text/normalize.js';
+import type { SearchResult } from '../../src/retrieval/types.js';
 
 export interface EvalQuestion {
   q: string;

@@ -8,7 +8,7 @@ import { syncIndex } from '../../src/retrieval/indexer.js';
 import { createSearcher } from '../../src/retrieval/searcher.js';
 import { createLocalEmbedder } from '../../src/retrieval/embedders.js';
 import { defaultLexicon } from '../../src/text/lexicon.js';
-import { createEvalAnswerService } from '../../src/answer/eval.js';
+import { createEvalAnswerService } from '../../scripts/eval/answers.js';
 import type { Reply } from '../../src/channels/types.js';
 
 /**

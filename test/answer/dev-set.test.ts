@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildCatalogDb, loadQuestions } from '../../src/retrieval/eval.js';
+import { buildCatalogDb, loadQuestions } from '../../scripts/eval/retrieval.js';
 import { syncIndex } from '../../src/retrieval/indexer.js';
 import { createSearcher } from '../../src/retrieval/searcher.js';
 import { createLocalEmbedder } from '../../src/retrieval/embedders.js';
 import { defaultLexicon } from '../../src/text/lexicon.js';
 import { readKnowledgeProcedures } from '../../src/catalog/knowledge.js';
 import { createCatalogRepository } from '../../src/catalog/repository.js';
-import { createEvalAnswerService, evaluateAnswers, type AnswerMetrics } from '../../src/answer/eval.js';
+import { createEvalAnswerService, evaluateAnswers, type AnswerMetrics } from '../../scripts/eval/answers.js';
 import { readSourceTexts } from '../../src/catalog/source-text.js';
 
 // The national catalog and the dev questions live in ../shared (never copied into the repository).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUngroundedFacts } from '../../src/answer/grounding.js';
+import { findUngroundedFacts } from '../../scripts/eval/grounding.js';
 import { composeAnswer } from '../../src/answer/compose.js';
 import { dvcRecordToProcedure } from '../../src/catalog/import-dvc.js';
 import { dvcSourceText } from '../../src/catalog/source-text.js';
