@@ -48,10 +48,7 @@ export const configSchema = z
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
-    ADMIN_TOKEN: z.preprocess(
-      emptyToUndefined,
-      z.string().min(16, { message: 'at least 16 characters (use a long random string)' }).optional(),
-    ),
+    ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(32, { message: SECRET_MESSAGE }).optional()),
     PUBLIC_URL: optionalUrl,
     TELEGRAM_BOT_TOKEN: z.preprocess(
       emptyToUndefined,
@@ -64,7 +61,7 @@ export const configSchema = z
       emptyToUndefined,
       z
         .string()
-        .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: '1-256 characters of A-Z, a-z, 0-9, _ and -' })
+        .regex(/^[A-Za-z0-9_-]{32,256}$/, { message: '32-256 characters of A-Z, a-z, 0-9, _ and - (e.g. openssl rand -hex 32)' })
         .optional(),
     ),
     TELEGRAM_API_ROOT: optionalUrl,
@@ -72,7 +69,7 @@ export const configSchema = z
     ZALO_BOT_TOKEN: optionalString,
     ZALO_WEBHOOK_SECRET: z.preprocess(
       emptyToUndefined,
-      z.string().min(8, { message: '8-256 characters' }).max(256, { message: '8-256 characters' }).optional(),
+      z.string().min(32, { message: `32-256 characters: ${SECRET_MESSAGE}` }).max(256, { message: '32-256 characters' }).optional(),
     ),
     ZALO_API_ROOT: z.preprocess(
       emptyToUndefined,

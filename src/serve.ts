@@ -18,6 +18,7 @@ import { createDossierPoller } from './dossier/poller.js';
 import { renderProcedureText } from './catalog/render-text.js';
 import { guessingAlertText } from './dossier/throttle.js';
 import { createRetentionScheduler } from './privacy/retention.js';
+import { createAuthThrottle, createDbAdminSessions } from './server/admin/auth.js';
 import { createHandoffFromConfig } from './handoff/compose.js';
 
 export interface Running {
@@ -59,6 +60,8 @@ export async function startServer(config: Config, logger: Logger, options: { db?
   handoff?.senders.push(...channels.map((c) => c.sender));
 
   const report = createReportService({ db, embedder: core.embedder }, { clarifyTimeoutMs: config.SESSION_TIMEOUT_MINUTES * 60_000 });
+  // One count of failed ADMIN_TOKEN attempts per address, for the admin and for /health's details.
+  const authThrottle = createAuthThrottle();
   const admin = createAdminRoutes(
     {
       config,
@@ -78,6 +81,8 @@ export async function startServer(config: Config, logger: Logger, options: { db?
         return [...(g.active ? [guessingAlertText(g)] : []), ...oa];
       },
       erase: core.eraseChat,
+      sessions: createDbAdminSessions(db),
+      authThrottle,
     },
     { basePath: '/admin' },
   );
@@ -88,7 +93,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     { path: '/admin', app: admin },
     ...(handoff ? [{ path: '/', app: handoff.webRoute }] : []),
   ];
-  const app = createApp({ db, logger, answers, mounts, probes, webChat: createWebChat(), trustedProxies: config.TRUSTED_PROXIES });
+  const app = createApp({ db, logger, answers, mounts, probes, webChat: createWebChat(), trustedProxies: config.TRUSTED_PROXIES, adminToken: config.ADMIN_TOKEN, authThrottle });
 
   const poller = createDossierPoller({
     db,

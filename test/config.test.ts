@@ -36,7 +36,34 @@ describe('parseConfig', () => {
     expect(parseConfig({ TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_MODE: 'polling' }).TELEGRAM_MODE).toBe('polling');
   });
 
-  it('rejects a short admin token', () => {
-    expect(() => parseConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN: expected at least 16 characters/);
+  it('rejects secrets shorter than 32 characters, naming the key and never echoing the value', () => {
+    const short = 'a-31-character-secret-012345678';
+    expect(short).toHaveLength(31);
+    for (const [key, extra] of [
+      ['ADMIN_TOKEN', {}],
+      ['HASH_SECRET', {}],
+      ['TELEGRAM_WEBHOOK_SECRET', { TELEGRAM_BOT_TOKEN: '123:abc' }],
+      ['ZALO_WEBHOOK_SECRET', { ZALO_BOT_TOKEN: 'zalo-token' }],
+    ] as const) {
+      let message = '';
+      try {
+        parseConfig({ ...extra, [key]: short });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message, key).toMatch(new RegExp(`${key}: expected (at least )?32`));
+      expect(message, key).not.toContain(short);
+      expect(() => parseConfig({ ...extra, [key]: `${short}9` }), key).not.toThrow();
+    }
+  });
+
+  it('reads TRUSTED_PROXIES as addresses and CIDRs, and RETENTION_DAYS with a default of 180', () => {
+    expect(parseConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1 ,::1' }).TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    expect(parseConfig({}).TRUSTED_PROXIES).toEqual([]);
+    expect(() => parseConfig({ TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/TRUSTED_PROXIES/);
+    expect(() => parseConfig({ TRUSTED_PROXIES: 'proxy.example' })).toThrow(/TRUSTED_PROXIES/);
+    expect(parseConfig({}).RETENTION_DAYS).toBe(180);
+    expect(parseConfig({ RETENTION_DAYS: '30' }).RETENTION_DAYS).toBe(30);
+    expect(() => parseConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
   });
 });

@@ -412,7 +412,9 @@ export function createReportService(deps: ReportDeps, options: ReportServiceOpti
         const reasons = { unresolved: 0, clarify: 0, negative: 0, repeated: 0 };
         let first = m.members[0]!.at;
         let lastAt = first;
-        for (const q of m.members) {
+        // In time order, so that among equally common wordings the first asked is shown (not whichever chat's hash
+        // sorts first: hashes are keyed by HASH_SECRET and differ between installations).
+        for (const q of [...m.members].sort((a, b) => a.at.getTime() - b.at.getTime())) {
           texts.set(q.text, (texts.get(q.text) ?? 0) + 1);
           for (const c of q.candidates) cands.set(c.code, (cands.get(c.code) ?? 0) + (c.score || 0.001));
           for (const a of q.aspects) aspects.set(a, (aspects.get(a) ?? 0) + 1);

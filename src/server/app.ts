@@ -10,6 +10,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { AppError, isAppError, userMessages } from '../errors.js';
 import { createChatRateLimiter, type ChatRateLimiter } from './rate-limit.js';
 import { createClientAddressResolver } from './client-address.js';
+import { bearerOf, createAuthThrottle, safeEqual, type AuthThrottle } from './admin/auth.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -35,6 +36,10 @@ export interface AppDeps {
   chatRateLimit?: ChatRateLimiter | false;
   /** TRUSTED_PROXIES: peers whose X-Forwarded-For names the client. */
   trustedProxies?: readonly string[];
+  /** ADMIN_TOKEN: `Authorization: Bearer <it>` shows /health's details (components, counters, version). */
+  adminToken?: string;
+  /** Failed Bearer attempts per address, shared with the admin (createAuthThrottle). */
+  authThrottle?: AuthThrottle;
 }
 
 /** The TCP peer's address; undefined outside a Node server (app.request() in tests). */
@@ -128,8 +133,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
 
+  const healthThrottle = deps.authThrottle ?? createAuthThrottle();
   app.get('/health', async (c) => {
     const dbOk = await deps.db.ping();
+    // Publicly only ok / not ok: the centre API's state and the counters are for operators, with ADMIN_TOKEN.
+    const bearer = bearerOf(c.req.header('authorization'));
+    let details = false;
+    if (bearer !== undefined && deps.adminToken) {
+      const address = c.get('clientAddress');
+      if (healthThrottle.blocked(address)) return c.json({ error: 'http:rate_limited', message: 'too many failed attempts from this address' }, 429);
+      details = safeEqual(bearer, deps.adminToken);
+      if (!details) healthThrottle.fail(address);
+    }
+    if (!details) return c.json({ ok: dbOk }, dbOk ? 200 : 503);
     const components: Record<string, unknown> = {};
     for (const p of deps.probes ?? []) {
       try {

@@ -12,7 +12,9 @@ import type { AnswerService } from '../../src/channels/types.js';
 const logger = createLogger({ level: 'silent' });
 const answers: AnswerService = { handle: async () => ({ outcome: 'unresolved', text: '', citations: [], choices: [], feedback: false }) };
 
-describe('/health reports the centre API', () => {
+const ADMIN = 'health-admin-token-0123456789abcdef';
+
+describe('/health reports the centre API to operators (with the admin token)', () => {
   let db: TestDb;
   let api: FakeCenterApi;
   beforeAll(async () => {
@@ -26,8 +28,8 @@ describe('/health reports the centre API', () => {
 
   it('shows the simulator as ok', async () => {
     const provider = createSimulatorProvider({ calendar: loadWorkingCalendar() });
-    const app = createApp({ db, logger, answers, probes: [createCenterHealthProbe(provider)] });
-    const res = await app.request('/health');
+    const app = createApp({ db, logger, answers, probes: [createCenterHealthProbe(provider)], adminToken: ADMIN });
+    const res = await app.request('/health', { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, center: { ok: true, mode: 'simulator', circuit: 'closed' } });
   });
@@ -41,8 +43,8 @@ describe('/health reports the centre API', () => {
       breaker: { failureThreshold: 2 },
     });
     for (let i = 0; i < 2; i++) await provider.getDossier('H37.30-20261116-0001').catch(() => undefined);
-    const app = createApp({ db, logger, answers, probes: [createCenterHealthProbe(provider)] });
-    const res = await app.request('/health');
+    const app = createApp({ db, logger, answers, probes: [createCenterHealthProbe(provider)], adminToken: ADMIN });
+    const res = await app.request('/health', { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ ok: true, center: { ok: false, mode: 'http', circuit: 'open', lastError: 'center_api:unavailable' } });

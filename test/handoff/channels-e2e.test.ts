@@ -25,7 +25,7 @@ import { fakeLookup } from '../server/admin/helpers.js';
 
 const ZALO_TOKEN = '777:zalo-handoff-token';
 const ZALO_SECRET = 'zalo-handoff-secret';
-const ADMIN = 'handoff-admin-token-abcdef0123';
+const ADMIN = 'handoff-admin-token-abcdef0123456789ab';
 /** Monday 7 December 2026, 09:00 in Vietnam. */
 const OPEN_HOURS = new Date('2026-12-07T02:00:00Z');
 

@@ -16,8 +16,8 @@ import { startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-ap
 import { textUpdate, callbackUpdate } from '../channels/telegram/updates.js';
 
 const TOKEN = '123456:handoff-e2e-token';
-const SECRET = 'handoff-e2e-secret';
-const ADMIN = 'handoff-admin-token-0123456789';
+const SECRET = 'handoff-e2e-secret-0123456789abcdef';
+const ADMIN = 'handoff-admin-token-0123456789abcdef';
 const STAFF_GROUP = '-1009876543210';
 const CITIZEN = 7001;
 

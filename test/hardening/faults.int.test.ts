@@ -4,7 +4,7 @@ import { createTestDb, testDatabaseUrl, type TestDb } from '../helpers/db.js';
 import { userMessages } from '../../src/errors.js';
 import type { Reply } from '../../src/channels/types.js';
 import { startFakeTelegramApi } from '../fakes/telegram-api.js';
-import { startStack, telegramText, until, zaloText, type Stack } from './helpers.js';
+import { secrets, startStack, telegramText, until, zaloText, type Stack } from './helpers.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /**
@@ -43,7 +43,7 @@ describe.skipIf(!testDatabaseUrl)('faults on real PostgreSQL', () => {
       expect((await fetch(stack.base + '/health')).status).toBe(200);
 
       await proxy.stop();
-      const health = await fetch(stack.base + '/health');
+      const health = await fetch(stack.base + '/health', { headers: { authorization: `Bearer ${secrets.ADMIN_TOKEN}` } });
       expect(health.status).toBe(503);
       expect(await health.json()).toMatchObject({ ok: false, db: { ok: false } });
       const during: Reply[] = [];

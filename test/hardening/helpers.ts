@@ -16,10 +16,10 @@ import { startFakeZaloApi, type FakeZaloApi } from '../fakes/zalo-api.js';
 
 export const secrets = {
   TELEGRAM_BOT_TOKEN: '7123456789:AAHardeningBotTokenValue_x9Q',
-  TELEGRAM_WEBHOOK_SECRET: 'tg-hook-secret-Qm7rT2vX',
+  TELEGRAM_WEBHOOK_SECRET: 'tg-hook-secret-Qm7rT2vX-4c1e9a7b0d3f5e82',
   ZALO_BOT_TOKEN: 'zalo-bot-token-Vq83nLk2Pz',
-  ZALO_WEBHOOK_SECRET: 'zalo-hook-secret-Hk29sLw0',
-  ADMIN_TOKEN: 'admin-token-Zx81Lq0Wm3Tn55Rb',
+  ZALO_WEBHOOK_SECRET: 'zalo-hook-secret-Hk29sLw0-8e2b6d40c1a9f37',
+  ADMIN_TOKEN: 'admin-token-Zx81Lq0Wm3Tn55Rb-5f0a2c9e7d1b',
   OPENAI_API_KEY: 'sk-hardening-FakeOpenAiKey-0123456789',
 } as const;
 

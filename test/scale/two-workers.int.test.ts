@@ -18,7 +18,10 @@ import { startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-ap
 import { nationalRecord, startFakeCenterApi, type FakeCenterApi } from '../fakes/center-api.js';
 
 const BOT_TOKEN = '123456:scale-test-token';
-const WEBHOOK_SECRET = 'scale-test-webhook-secret';
+const WEBHOOK_SECRET = 'scale-test-webhook-secret-0123456789abcdef';
+const ADMIN_TOKEN = 'scale-test-admin-token-0123456789abcdef';
+// Workers of one deployment share the key of chat-id hashes (each has its own DATA_DIR here).
+const HASH_SECRET = 'scale-test-hash-secret-0123456789abcdef';
 const POLL_SECONDS = 5;
 const CODE = 'H37.30-20261125-0001234';
 
@@ -142,6 +145,8 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
       TELEGRAM_BOT_TOKEN: BOT_TOKEN,
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       TELEGRAM_API_ROOT: telegram.apiRoot,
+      ADMIN_TOKEN,
+      HASH_SECRET,
       // Webhooks are registered at start (with the fake, which never calls back).
       PUBLIC_URL: 'https://motcua.example.test',
       CENTER_API_URL: centre.url,
@@ -172,7 +177,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
   it('both workers migrated, seeded and indexed the empty database together, once', async () => {
     expect(workers.map((w) => w.port).every((p) => p > 0)).toBe(true);
     for (const w of workers) {
-      const health = await fetch(`http://127.0.0.1:${w.port}/health`);
+      const health = await fetch(`http://127.0.0.1:${w.port}/health`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ ok: true, db: { kind: 'postgres' } });
     }

@@ -33,10 +33,14 @@ describe('HTTP app', () => {
   afterAll(async () => db?.close());
   const app = () => createApp({ db, logger, answers });
 
-  it('reports health with the database kind', async () => {
+  it('reports health: only ok publicly, the database kind with the admin token', async () => {
     const res = await app().request('/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, db: { ok: true, kind: 'pglite' } });
+    expect(await res.json()).toEqual({ ok: true });
+    const token = 'health-admin-token-0123456789abcdef';
+    const details = await createApp({ db, logger, answers, adminToken: token }).request('/health', { headers: { authorization: `Bearer ${token}` } });
+    expect(details.status).toBe(200);
+    expect(await details.json()).toMatchObject({ ok: true, db: { ok: true, kind: 'pglite' } });
   });
 
   it('answers a chat message through the answer service', async () => {

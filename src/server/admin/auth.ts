@@ -1,8 +1,13 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Queryable } from '../../db/db.js';
 
 /**
- * ADMIN_TOKEN checks. The browser session cookie holds an expiry and an HMAC keyed by the token — never the token —
- * so a leaked cookie stops working at its expiry or when the token is rotated. All comparisons are constant-time.
+ * ADMIN_TOKEN checks, admin browser sessions and the throttle on failed attempts. All comparisons are constant-time.
+ *
+ * Sessions are server-side and revocable: the cookie holds a random id (never the token); the store keeps only an HMAC
+ * of it keyed by ADMIN_TOKEN, with its expiry. Logout deletes the row; rotating ADMIN_TOKEN ends every session (the
+ * stored HMACs no longer match). In the database (admin_sessions, migration 009) when serve has one, so every worker
+ * sees a logout; in memory otherwise.
  */
 
 export const SESSION_COOKIE = 'motcua_admin';
@@ -15,48 +20,104 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
+/** The Authorization header's Bearer value, if it has one. */
+export function bearerOf(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  return m ? m[1]!.trim() : undefined;
+}
+
 /** true when the Authorization header is `Bearer <token>` for this token. */
 export function isBearerValid(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return Boolean(m) && safeEqual(m![1]!.trim(), token);
+  const given = bearerOf(header);
+  return given !== undefined && safeEqual(given, token);
 }
 
-const mac = (token: string, exp: number) => createHmac('sha256', token).update(`motcua-admin-session:v1:${exp}`).digest('base64url');
-
-/** A cookie value valid until `now + ttl`. */
-export function createSessionValue(token: string, nowMs = Date.now(), ttlSeconds = SESSION_TTL_SECONDS): string {
-  const exp = Math.floor(nowMs / 1000) + ttlSeconds;
-  return `v1.${exp}.${mac(token, exp)}`;
+export interface AdminSessionStore {
+  /** A new session valid until `expiresAt`; returns the cookie value. */
+  create(token: string, expiresAt: Date): Promise<string>;
+  /** Whether the cookie value names a live session for this token. */
+  isValid(value: string | undefined, token: string, now: Date): Promise<boolean>;
+  /** Ends the session (logout). Unknown values are ignored. */
+  revoke(value: string | undefined, token: string): Promise<void>;
 }
 
-export function isSessionValid(value: string | undefined, token: string, nowMs = Date.now()): boolean {
-  const m = /^v1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(value ?? '');
-  if (!m) return false;
-  const exp = Number(m[1]);
-  if (!(exp * 1000 > nowMs)) return false;
-  return safeEqual(m[2]!, mac(token, exp));
+const COOKIE_VALUE = /^v2\.([A-Za-z0-9_-]{43})$/;
+const idHash = (token: string, id: string) => createHmac('sha256', token).update(`motcua-admin-session:v2:${id}`).digest('hex');
+const newId = () => randomBytes(32).toString('base64url');
+
+/** Sessions in admin_sessions: shared by every worker on the database. */
+export function createDbAdminSessions(db: Queryable): AdminSessionStore {
+  return {
+    async create(token, expiresAt) {
+      const id = newId();
+      await db.query(`INSERT INTO admin_sessions (id_hash, expires_at) VALUES ($1, $2::timestamptz)`, [idHash(token, id), expiresAt.toISOString()]);
+      return `v2.${id}`;
+    },
+    async isValid(value, token, now) {
+      const m = COOKIE_VALUE.exec(value ?? '');
+      if (!m) return false;
+      // The lookup is by the HMAC of the id: the id itself is never compared or stored.
+      const rows = await db.query(`SELECT 1 FROM admin_sessions WHERE id_hash = $1 AND expires_at > $2::timestamptz`, [idHash(token, m[1]!), now.toISOString()]);
+      return rows.length > 0;
+    },
+    async revoke(value, token) {
+      const m = COOKIE_VALUE.exec(value ?? '');
+      if (m) await db.query(`DELETE FROM admin_sessions WHERE id_hash = $1`, [idHash(token, m[1]!)]);
+    },
+  };
+}
+
+/** Sessions in this process only (no database given): a logout still ends the session at once. */
+export function createMemoryAdminSessions(maxSessions = 10_000): AdminSessionStore {
+  const sessions = new Map<string, number>();
+  return {
+    async create(token, expiresAt) {
+      const id = newId();
+      sessions.set(idHash(token, id), expiresAt.getTime());
+      while (sessions.size > maxSessions) sessions.delete(sessions.keys().next().value!);
+      return `v2.${id}`;
+    },
+    async isValid(value, token, now) {
+      const m = COOKIE_VALUE.exec(value ?? '');
+      if (!m) return false;
+      const exp = sessions.get(idHash(token, m[1]!));
+      return exp !== undefined && exp > now.getTime();
+    },
+    async revoke(value, token) {
+      const m = COOKIE_VALUE.exec(value ?? '');
+      if (m) sessions.delete(idHash(token, m[1]!));
+    },
+  };
+}
+
+export interface AuthThrottle {
+  /** Whether this client address has failed too often lately. */
+  blocked(address: string, now?: number): boolean;
+  fail(address: string, now?: number): void;
 }
 
 /**
- * Slows down guessing: after `max` failed logins within `windowMs`, further attempts are refused until the window
- * moves on. One budget for the process — the token is long, so this only has to make online guessing pointless.
+ * Slows down guessing of ADMIN_TOKEN, per client address (the real one behind TRUSTED_PROXIES): after `max` failed
+ * attempts — login form posts and wrong Bearer tokens alike, on the admin and on /health — within `windowMs`, that
+ * address's attempts are refused until the window moves on. Per address, so one client cannot lock managers out;
+ * the number of addresses tracked is bounded (the oldest forgotten first).
  */
-export function createLoginThrottle(max = 10, windowMs = 5 * 60_000) {
-  let failures: number[] = [];
-  const prune = (now: number) => {
-    failures = failures.filter((t) => now - t < windowMs);
-  };
+export function createAuthThrottle(options: { max?: number; windowMs?: number; maxAddresses?: number } = {}): AuthThrottle {
+  const max = options.max ?? 10;
+  const windowMs = options.windowMs ?? 5 * 60_000;
+  const maxAddresses = options.maxAddresses ?? 10_000;
+  const failures = new Map<string, number[]>();
+  const recent = (address: string, now: number) => (failures.get(address) ?? []).filter((t) => now - t < windowMs);
   return {
-    blocked(now = Date.now()) {
-      prune(now);
-      return failures.length >= max;
+    blocked(address, now = Date.now()) {
+      return recent(address, now).length >= max;
     },
-    fail(now = Date.now()) {
-      prune(now);
-      failures.push(now);
-    },
-    reset() {
-      failures = [];
+    fail(address, now = Date.now()) {
+      const list = recent(address, now);
+      list.push(now);
+      failures.delete(address);
+      failures.set(address, list.slice(-max));
+      while (failures.size > maxAddresses) failures.delete(failures.keys().next().value!);
     },
   };
 }

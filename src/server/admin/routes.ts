@@ -14,11 +14,12 @@ import type { ChatEraser } from '../../privacy/per-chat.js';
 import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
-  createLoginThrottle,
-  createSessionValue,
-  isBearerValid,
-  isSessionValid,
+  bearerOf,
+  createAuthThrottle,
+  createMemoryAdminSessions,
   safeEqual,
+  type AdminSessionStore,
+  type AuthThrottle,
 } from './auth.js';
 import { badSincePage, disabledPage, loginPage, lookupPage, notFoundPage, overviewPage, procedurePage } from './pages.js';
 
@@ -43,6 +44,11 @@ export interface AdminDeps {
   catalog?: CatalogAdminDeps;
   /** Staff deleting a citizen's data at the desk (src/privacy); absent: no such page. */
   erase?: ChatEraser;
+  /** Where browser sessions live (serve: createDbAdminSessions, so every worker sees a logout); default in memory. */
+  sessions?: AdminSessionStore;
+  /** Failed attempts per client address; share one with createApp so /health's Bearer check counts too. */
+  authThrottle?: AuthThrottle;
+  clock?: () => Date;
 }
 
 export interface AdminOptions {
@@ -72,7 +78,11 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
   const base = (options.basePath ?? '/admin').replace(/\/$/, '');
   const token = deps.config.ADMIN_TOKEN;
   const app = new Hono<AppEnv>();
-  const throttle = createLoginThrottle();
+  const throttle = deps.authThrottle ?? createAuthThrottle();
+  const sessions = deps.sessions ?? createMemoryAdminSessions();
+  const now = deps.clock ?? (() => new Date());
+  const addressOf = (c: Context) => c.get('clientAddress') ?? 'unknown';
+  const tooMany = 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.';
 
   app.use('*', async (c, next) => {
     // The overview lives at `${base}`; a trailing slash is the same page.
@@ -98,20 +108,35 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
 
   const secureCookie = (c: Context) =>
     Boolean(deps.config.PUBLIC_URL?.startsWith('https:')) || new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
-  const isAuthed = (c: Context) => isBearerValid(c.req.header('authorization'), token) || isSessionValid(getCookie(c, SESSION_COOKIE), token);
+  /**
+   * 'ok', 'none' (no credentials) or 'bad' (a wrong Bearer token, counted against the address) or 'blocked' (a Bearer
+   * token from an address that failed too often: refused unread). A live session cookie is not throttled.
+   */
+  const authOf = async (c: Context): Promise<'ok' | 'none' | 'bad' | 'blocked'> => {
+    const bearer = bearerOf(c.req.header('authorization'));
+    if (bearer !== undefined) {
+      if (throttle.blocked(addressOf(c))) return 'blocked';
+      if (safeEqual(bearer, token)) return 'ok';
+      throttle.fail(addressOf(c));
+      c.get('log')?.warn({ admin: 'bearer_failed' }, 'admin bearer token wrong');
+      return 'bad';
+    }
+    return (await sessions.isValid(getCookie(c, SESSION_COOKIE), token, now())) ? 'ok' : 'none';
+  };
 
-  app.get('/login', (c) => (isAuthed(c) ? c.redirect(base, 302) : c.html(loginPage(base))));
+  app.get('/login', async (c) => ((await authOf(c)) === 'ok' ? c.redirect(base, 302) : c.html(loginPage(base))));
 
   app.post('/login', async (c) => {
-    if (throttle.blocked()) return c.html(loginPage(base, 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.'), 429);
+    if (throttle.blocked(addressOf(c))) return c.html(loginPage(base, tooMany), 429);
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const given = typeof body.token === 'string' ? body.token : '';
     if (!given || !safeEqual(given, token)) {
-      throttle.fail();
+      throttle.fail(addressOf(c));
       c.get('log')?.warn({ admin: 'login_failed' }, 'admin login failed');
       return c.html(loginPage(base, 'Mã truy cập không đúng.'), 401);
     }
-    setCookie(c, SESSION_COOKIE, createSessionValue(token), {
+    const value = await sessions.create(token, new Date(now().getTime() + SESSION_TTL_SECONDS * 1000));
+    setCookie(c, SESSION_COOKIE, value, {
       path: base,
       httpOnly: true,
       sameSite: 'Strict',
@@ -121,13 +146,21 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
     return c.redirect(base, 303);
   });
 
-  app.post('/logout', (c) => {
+  app.post('/logout', async (c) => {
+    // The session ends on the server, not only in this browser: a copied cookie stops working too.
+    await sessions.revoke(getCookie(c, SESSION_COOKIE), token);
     deleteCookie(c, SESSION_COOKIE, { path: base, httpOnly: true, sameSite: 'Strict', secure: secureCookie(c) });
     return c.redirect(`${base}/login`, 303);
   });
 
   app.use('*', async (c, next) => {
-    if (isAuthed(c)) return next();
+    const auth = await authOf(c);
+    if (auth === 'ok') return next();
+    if (auth === 'blocked') {
+      return isApi(c)
+        ? c.json({ error: 'http:rate_limited', message: 'too many failed attempts from this address; try again in a few minutes' }, 429, { 'retry-after': '300' })
+        : c.html(loginPage(base, tooMany), 429);
+    }
     if (isApi(c)) throw new AppError('http:unauthorized', { message: 'admin token required (Authorization: Bearer … or log in at /admin/login)' });
     return c.redirect(`${base}/login`, 302);
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { TOKEN, buildApp, cookiePair } from './helpers.js';
-import { createSessionValue } from '../../../src/server/admin/auth.js';
 
 const form = (token: string) => ({
   method: 'POST',
@@ -100,18 +99,21 @@ describe('admin with ADMIN_TOKEN', () => {
     expect(login.headers.get('set-cookie')).toMatch(/Secure/);
   });
 
-  it('rejects a tampered, expired or foreign-token cookie', async () => {
+  it('rejects a tampered, unknown or foreign-token cookie, and a cookie after logout', async () => {
     const app = buildApp({ token: TOKEN });
-    const good = createSessionValue(TOKEN);
+    const good = cookiePair((await app.request('/admin/login', form(TOKEN))).headers.get('set-cookie')).split('=')[1]!;
     const tampered = good.slice(0, -2) + (good.endsWith('AA') ? 'BB' : 'AA');
-    const expired = createSessionValue(TOKEN, Date.now() - 13 * 3600_000);
-    const otherToken = createSessionValue('another-token-another-token');
-    for (const value of [tampered, expired, otherToken, TOKEN, 'v1.99999999999.x']) {
+    const otherApp = buildApp({ token: 'another-token-another-token-another' });
+    const foreign = cookiePair((await otherApp.request('/admin/login', form('another-token-another-token-another'))).headers.get('set-cookie')).split('=')[1]!;
+    for (const value of [tampered, foreign, TOKEN, 'v2.' + 'A'.repeat(43), 'v1.99999999999.x']) {
       const res = await app.request('/admin/api/report', { headers: { cookie: `motcua_admin=${value}` } });
       expect(res.status, value).toBe(401);
     }
     const ok = await app.request('/admin/api/report', { headers: { cookie: `motcua_admin=${good}` } });
     expect(ok.status).toBe(200);
+    await app.request('/admin/logout', { method: 'POST', headers: { cookie: `motcua_admin=${good}` } });
+    const after = await app.request('/admin/api/report', { headers: { cookie: `motcua_admin=${good}` } });
+    expect(after.status).toBe(401);
   });
 
   it('stops accepting logins after repeated failures', async () => {
