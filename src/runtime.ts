@@ -29,7 +29,7 @@ import { analyzeText } from './text/analyze.js';
 import { createInteractionRecorder, type InteractionRecorderHandle } from './analytics/recorder.js';
 import { redactPersonal } from './analytics/redact.js';
 import { loadWorkingCalendar } from './dossier/calendar.js';
-import { createDossierProviderFromConfig } from './dossier/from-config.js';
+import { createDossierProviderFromConfig, dossierSource } from './dossier/from-config.js';
 import { createDossierService, type DossierService } from './dossier/service.js';
 import type { DossierProvider } from './dossier/provider.js';
 import { detectDossierCode } from './dossier/code.js';
@@ -122,6 +122,12 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
     const calendar = loadWorkingCalendar();
     const dossierProvider = createDossierProviderFromConfig(config, { calendar });
     const dossier = createDossierService({ db, provider: dossierProvider, logger, calendar });
+    const source = dossierSource(config);
+    if (source === 'off') {
+      logger.warn('CENTER_API_URL is not set and PUBLIC_URL is: dossier lookups are off (citizens are told so); set CENTER_API_URL, or CENTER_SIMULATOR=1 for demo dossiers');
+    } else if (source === 'simulator' && config.PUBLIC_URL) {
+      logger.warn('CENTER_SIMULATOR=1: citizens get the simulator\'s demo dossiers, not the centre\'s');
+    }
     const dossierPort: DossierPort = {
       detect: detectDossierCode,
       lookup: ({ chatHash, limitKey, code }) => dossier.lookup({ chatHash, limitKey, code }),
@@ -177,7 +183,7 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       redact: redactPersonal,
       recorder: options.record === false ? undefined : recorder,
       notesFor: (text) => analyzeText(text, lexicon).notes,
-      dossier: dossierPort,
+      dossier: source === 'off' ? undefined : dossierPort,
       rephraser: isLlmEnabled(config) ? createRephraser({ config, logger }) : undefined,
       chooser: isLlmEnabled(config) && config.LLM_CHOOSER ? createChooser({ config, logger }) : undefined,
       renderFull: (p) => renderProcedureText(p),

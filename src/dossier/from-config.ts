@@ -4,7 +4,19 @@ import { createHttpDossierProvider } from './http-provider.js';
 import type { DossierProvider } from './provider.js';
 import { createSimulatorProvider } from './simulator.js';
 
-/** The HTTP adapter when CENTER_API_URL is set, otherwise the built-in simulator. */
+export type DossierSource = 'http' | 'simulator' | 'off';
+
+/**
+ * Where dossier lookups go: the centre's API when CENTER_API_URL is set; otherwise the simulator's demo dossiers —
+ * but not in a deployment (PUBLIC_URL set), where a citizen would take a demo status for their own, unless
+ * CENTER_SIMULATOR=1 says the demo is wanted. 'off': lookups answer that the feature is not enabled.
+ */
+export function dossierSource(config: Pick<Config, 'CENTER_API_URL' | 'PUBLIC_URL' | 'CENTER_SIMULATOR'>): DossierSource {
+  if (config.CENTER_API_URL) return 'http';
+  return config.PUBLIC_URL && !config.CENTER_SIMULATOR ? 'off' : 'simulator';
+}
+
+/** The HTTP adapter when CENTER_API_URL is set, otherwise the built-in simulator (see dossierSource for when it is used). */
 export function createDossierProviderFromConfig(
   config: Pick<Config, 'CENTER_API_URL' | 'CENTER_API_TOKEN'>,
   deps: { calendar: WorkingCalendar },

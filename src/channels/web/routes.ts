@@ -22,6 +22,8 @@ const CSP = [
   "img-src 'self' data:",
   "base-uri 'none'",
   "form-action 'self'",
+  // No other site may frame the chat (clickjacking a citizen into sending a dossier code or /xoadulieu).
+  "frame-ancestors 'none'",
 ].join('; ');
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

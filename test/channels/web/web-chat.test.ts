@@ -22,6 +22,7 @@ describe('web chat page', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     const html = await res.text();
     expect(html).toContain('<html lang="vi">');
     expect(html).toContain('name="viewport"');
