@@ -95,17 +95,20 @@ export async function syncIndex(db: Db, embedder: Embedder, options: SyncOptions
     });
     const all = perProc.flatMap((p) => p.chunks);
     const vectors = all.length ? await embedder.embed(all.map((c) => c.body)) : [];
+    // One statement for the batch's chunks and one for its index rows: a catalog of many small procedures (the
+    // province's list) would otherwise cost two round trips per procedure.
     await db.transaction(async (tx) => {
       await tx.query(`DELETE FROM chunks WHERE code = ANY($1::text[])`, [codes]);
-      let k = 0;
-      for (const p of perProc) {
-        await insertChunks(tx, p.chunks, vectors.slice(k, k + p.chunks.length), embedder.id, p.hash);
-        k += p.chunks.length;
+      const hashes = new Map(perProc.map((p) => [p.code, p.hash]));
+      await insertChunks(tx, all, vectors, embedder.id, (code) => hashes.get(code)!);
+      if (perProc.length) {
         await tx.query(
-          `INSERT INTO retrieval_index (code, content_hash, embedder, chunks, indexed_at) VALUES ($1, $2, $3, $4, now())
+          `INSERT INTO retrieval_index (code, content_hash, embedder, chunks, indexed_at)
+           SELECT r.code, r.content_hash, $2, r.chunks, now()
+             FROM jsonb_to_recordset($1::jsonb) AS r(code text, content_hash text, chunks integer)
            ON CONFLICT (code) DO UPDATE SET content_hash = EXCLUDED.content_hash, embedder = EXCLUDED.embedder,
              chunks = EXCLUDED.chunks, indexed_at = now()`,
-          [p.code, p.hash, embedder.id, p.chunks.length],
+          [JSON.stringify(perProc.map((p) => ({ code: p.code, content_hash: p.hash, chunks: p.chunks.length }))), embedder.id],
         );
       }
     });
@@ -122,17 +125,21 @@ export async function syncIndex(db: Db, embedder: Embedder, options: SyncOptions
   };
 }
 
-async function insertChunks(tx: Queryable, chunks: Chunk[], vectors: number[][], embedderId: string, hash: string) {
-  if (!chunks.length) return;
-  const params: unknown[] = [];
-  const values: string[] = [];
-  chunks.forEach((c, i) => {
-    const b = params.length;
-    params.push(c.code, c.kind, c.name, c.body, lexemesOf(c.body), toVectorLiteral(vectors[i] ?? []), embedderId, hash);
-    values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::vector, $${b + 7}, $${b + 8})`);
-  });
-  await tx.query(
-    `INSERT INTO chunks (code, kind, name, body, lexemes, embedding, embedder, content_hash) VALUES ${values.join(', ')}`,
-    params,
-  );
+// PostgreSQL accepts at most 65,535 parameters per statement: 8 per chunk.
+const CHUNKS_PER_INSERT = 4000;
+
+async function insertChunks(tx: Queryable, chunks: Chunk[], vectors: number[][], embedderId: string, hashOf: (code: string) => string) {
+  for (let start = 0; start < chunks.length; start += CHUNKS_PER_INSERT) {
+    const params: unknown[] = [];
+    const values: string[] = [];
+    chunks.slice(start, start + CHUNKS_PER_INSERT).forEach((c, j) => {
+      const b = params.length;
+      params.push(c.code, c.kind, c.name, c.body, lexemesOf(c.body), toVectorLiteral(vectors[start + j] ?? []), embedderId, hashOf(c.code));
+      values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::vector, $${b + 7}, $${b + 8})`);
+    });
+    await tx.query(
+      `INSERT INTO chunks (code, kind, name, body, lexemes, embedding, embedder, content_hash) VALUES ${values.join(', ')}`,
+      params,
+    );
+  }
 }

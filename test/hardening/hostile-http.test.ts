@@ -18,7 +18,8 @@ describe('hostile input through the HTTP surfaces', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ db: await createTestDb() });
-  }, 60_000);
+    // Start-up imports and indexes the shipped catalog with the province's list (1,785 procedures).
+  }, 120_000);
   afterAll(async () => stack?.close());
 
   it(`answers ${hostileMessages.length} hostile messages on /api/chat, never with a 5xx or an error reply`, async () => {

@@ -26,7 +26,8 @@ describe('no secret or personal data in any log line', () => {
       db: await createTestDb(),
       env: { OPENAI_API_KEY: secrets.OPENAI_API_KEY, OPENAI_BASE_URL: openai.baseUrl, LLM_TIMEOUT_MS: '2000' },
     });
-  }, 60_000);
+    // Start-up imports and indexes the shipped catalog with the province's list (1,785 procedures).
+  }, 120_000);
   afterAll(async () => {
     await stack?.close();
     await openai?.close();

@@ -52,5 +52,6 @@ describe('restart on the embedded database', () => {
     } finally {
       await second.stop();
     }
-  }, 60_000);
+    // Two start-ups on an on-disk PGlite, the first importing and indexing the shipped catalog with the province's list.
+  }, 120_000);
 });
