@@ -39,7 +39,7 @@ const TG_SECRET = 'tg-hook-secret-Qm7rT2vX-0123456789abcdef';
 const ZALO_SECRET = 'zalo-hook-secret-Hk29sLw0-0123456789abcd';
 
 /** Where raw chat ids may be stored: tables that must still deliver a message to the chat. */
-const DELIVERY_COLUMNS = new Set(['dossier_subscriptions.chat_id', 'handoffs.chat_id']);
+const DELIVERY_COLUMNS = new Set(['dossier_subscriptions.chat_id', 'handoffs.chat_id', 'zalo_oa_users.user_id']);
 
 describe.each(dbBackends)('a citizen deletes their data ($backend)', ({ backend }) => {
   let db: TestDb;
