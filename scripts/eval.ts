@@ -5,7 +5,11 @@
 // defaults, and a k-fold check on the dev questions. Options: --catalog DIR --dev DIR --questions FILE[,FILE]
 // --unmatched FILE[,FILE] --verbose --quick (fewer generated queries)
 // --embedder hash|idf (local embedders to compare) --vector-weight W (0 = lexical only)
+// --corrections FILE (staff corrections as exported by `cli corrections export` or GET /admin/api/corrections: the dev
+// answers are then counted with and without them)
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createCorrectionStore, loadCorrections, withCorrections } from '../src/catalog/corrections.js';
 import {
   buildCatalogDb,
   createBm25Baseline,
@@ -189,6 +193,27 @@ k-fold (k=${K}, seeded folds stratified in / out of catalog; fitted on generated
       `${mean((c) => [c.unresolved, c.inCatalog]).padStart(6)} ${''.padStart(5)} ${mean((c) => [c.heldBack, c.outOfCatalog]).padStart(9)}`,
   );
   console.log(answersRow('full dev, catalog-calibrated', tally(devRecords, pick.thresholds)));
+
+  const correctionsFile = arg('corrections', '');
+  if (correctionsFile) {
+    const raw = JSON.parse(readFileSync(correctionsFile, 'utf8')) as unknown;
+    const list = (Array.isArray(raw) ? raw : (raw as { corrections?: unknown[] }).corrections ?? []) as { question: string; code: string }[];
+    const store = createCorrectionStore(built.db);
+    let kept = 0;
+    for (const c of list) kept += await store.add({ question: c.question, code: c.code, actor: 'eval' }).then(() => 1, () => 0);
+    const corrected = withCorrections(searcher, await loadCorrections(built.db));
+    console.log(`\ndev answers with ${kept} of ${list.length} staff corrections (${correctionsFile}) beside the same without, current defaults`);
+    console.log(answersHeader);
+    for (const [label, s] of [['without corrections', searcher], ['with corrections', corrected]] as const) {
+      const service = createEvalAnswerService(built.db, s, undefined, defaultThresholds);
+      let together = emptyCounts();
+      for (const set of devSets) {
+        const a = await evaluateAnswers(service, set.outOfCatalog ? [] : set.questions, set.outOfCatalog ? set.questions : []);
+        together = addCounts(together, countsOfMetrics(a));
+      }
+      console.log(answersRow(label, together));
+    }
+  }
 } finally {
   await built.cleanup();
 }

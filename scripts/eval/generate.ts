@@ -5,7 +5,7 @@
  * Deterministic for a seed.
  */
 import type { Procedure } from '../../src/catalog/schema.js';
-import { levelFreeName } from '../../src/catalog/repository.js';
+import { levelFreeName } from '../../src/text/names.js';
 import { stripDiacritics } from '../../src/text/normalize.js';
 import type { LexiconEntry } from '../../src/text/lexicon.js';
 import { createRandom, type Random } from './random.js';

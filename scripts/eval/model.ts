@@ -55,9 +55,8 @@ export function decisionModelSource(model: DecisionModel, thresholds: Pick<Answe
  * The calibrated answer rule: written by \`npm run calibrate -- --write\` from questions generated from the catalog and
  * their leave-one-out twins (never from the dev questions). Do not edit by hand; re-run the calibration instead.
  */
-import type { AnswerThresholds, DecisionModel } from './decide.js';
-
-export const calibrated: { thresholds: Partial<AnswerThresholds>; model?: DecisionModel; fittedOn?: string } = {
+// Plain data (decide.ts gives it its types), so that the two modules do not import each other.
+export const calibrated = {
   thresholds: ${JSON.stringify(thresholds).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ')},
   model: {
     bias: ${model.bias},

@@ -7,7 +7,7 @@
  * being held back (clarify or unresolved) at least `minHeldBack` of the time.
  */
 import { decide, defaultThresholds, type AnswerThresholds } from '../../src/answer/decide.js';
-import { levelFreeName } from '../../src/catalog/repository.js';
+import { levelFreeName } from '../../src/text/names.js';
 import type { SearchHit, SearchResult } from '../../src/retrieval/types.js';
 import { createRandom } from './random.js';
 

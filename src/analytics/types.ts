@@ -1,4 +1,4 @@
-import type { ChannelName, Outcome } from '../channels/types.js';
+import type { ChannelName, Outcome } from '../core/types.js';
 
 /** One citizen interaction as stored for managers. Personal data is redacted before it gets here. */
 export interface InteractionRecord {

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli.js';
-import type { Reply } from '../channels/types.js';
+import type { Reply } from '../core/types.js';
 import { createCore } from '../runtime.js';
 
 function line(q: string, r: Reply, ms: number) {

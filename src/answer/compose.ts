@@ -3,7 +3,7 @@
  * from the record; only the connecting words are ours. Every answer ends with its citation.
  */
 import { levelLabels, modeLabels, type Procedure } from '../catalog/schema.js';
-import type { Citation } from '../channels/types.js';
+import type { Citation } from '../core/types.js';
 import type { Aspect } from './understand.js';
 import { isListedOnly, provinceLinkText, provinceOnlineText } from '../catalog/province-text.js';
 

@@ -8,10 +8,10 @@
  * procedure left out (see scripts/eval/). Without signals (simple or fake searchers), confidence bands decide.
  */
 import { levelLabels } from '../catalog/schema.js';
-import { levelFreeName } from '../catalog/repository.js';
-import type { Choice, Outcome } from '../channels/types.js';
+import { levelFreeName } from '../text/names.js';
+import type { Choice, Outcome } from '../core/types.js';
 import type { SearchHit, SearchResult } from '../retrieval/types.js';
-import { calibrated } from './decision-model.js';
+import { calibrated as written } from './decision-model.js';
 
 /**
  * The evidence the model reads, each 0..1 (see SearchSignals). closeness: the runner-up's score over the top's;
@@ -53,6 +53,9 @@ export interface AnswerThresholds {
   /** The answer model; none: confidence bands only. */
   model?: DecisionModel;
 }
+
+/** The calibrated rule (decision-model.ts, written by `npm run calibrate -- --write`), typed. */
+const calibrated: { thresholds: Partial<AnswerThresholds>; model?: DecisionModel; fittedOn?: string } = written;
 
 /** How many choices a clarification offers at most: a short list costs one tap, a long one is not read. */
 export const MAX_CHOICES = 4;

@@ -2,9 +2,8 @@
  * The calibrated answer rule: written by `npm run calibrate -- --write` from questions generated from the catalog and
  * their leave-one-out twins (never from the dev questions). Do not edit by hand; re-run the calibration instead.
  */
-import type { AnswerThresholds, DecisionModel } from './decide.js';
-
-export const calibrated: { thresholds: Partial<AnswerThresholds>; model?: DecisionModel; fittedOn?: string } = {
+// Plain data (decide.ts gives it its types), so that the two modules do not import each other.
+export const calibrated = {
   thresholds: {clarifyMin: 0.1, pAnswer: 0.65, rivalRatio: 0.95},
   model: {
     bias: -2.141,

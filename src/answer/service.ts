@@ -3,7 +3,7 @@
  * call `handle`. It never throws for citizen input; failures become a polite `error` reply and a log line.
  */
 import type { Level, Procedure } from '../catalog/schema.js';
-import type { AnswerService, ChannelName, Choice, Incoming, Outcome, Reply } from '../channels/types.js';
+import type { AnswerService, ChannelName, Choice, Incoming, Outcome, Reply } from '../core/types.js';
 import type { InteractionRecorder } from '../analytics/types.js';
 import type { SearchHit, Searcher } from '../retrieval/types.js';
 import type { Logger } from '../logger.js';
@@ -12,7 +12,7 @@ import { userMessageFor } from '../errors.js';
 import { citationOf, composeAnswer, levelText } from './compose.js';
 import type { SessionStore, ChatSession } from './session.js';
 import { understand, type Aspect, type Understanding } from './understand.js';
-import { levelFreeName } from '../catalog/repository.js';
+import { levelFreeName } from '../text/names.js';
 import { foldedTokens } from '../text/normalize.js';
 import { coordinatedQuestions } from '../text/language.js';
 import { texts, type CentreInfo } from './texts.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/db.js';
-import type { Choice, Outcome } from '../channels/types.js';
+import type { Choice, Outcome } from '../core/types.js';
 import type { Aspect } from './understand.js';
 import { batchesInFlight, groupCommit } from '../db/group-commit.js';
 import { Lru } from '../lru.js';

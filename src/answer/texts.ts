@@ -1,15 +1,7 @@
 /** Fixed Vietnamese texts of the answer core, in one place. */
-export interface CentreInfo {
-  name: string;
-  hotline?: string;
-  address?: string;
-  hours?: string;
-  website?: string;
-  /** The province's public service portal (every procedure's page, online submission), when confirmed. */
-  provincePortal?: string;
-  /** The portal's dossier lookup page, when confirmed. */
-  dossierLookup?: string;
-}
+import type { CentreInfo } from '../core/types.js';
+
+export type { CentreInfo } from '../core/types.js';
 
 export function contactLine(c: CentreInfo): string {
   const bits = [c.name];

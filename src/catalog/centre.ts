@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { CentreInfo } from '../answer/texts.js';
+import type { CentreInfo } from '../core/types.js';
 
 export const defaultCentrePath = fileURLToPath(new URL('../../knowledge/centre.yaml', import.meta.url));
 

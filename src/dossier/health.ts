@@ -1,4 +1,4 @@
-import type { HealthProbe } from '../server/app.js';
+import type { HealthProbe } from '../core/types.js';
 import type { DossierProvider } from './provider.js';
 
 /**

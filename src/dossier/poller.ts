@@ -5,7 +5,7 @@
  * own channel. Closed dossiers (3, 7, 8, 9, 10) stop being polled.
  */
 import type { Db } from '../db/db.js';
-import type { ChannelSender, Reply } from '../channels/types.js';
+import type { ChannelSender, Reply } from '../core/types.js';
 import type { Logger } from '../logger.js';
 import { isAppError } from '../errors.js';
 import { composeStatusChangeText } from './compose.js';

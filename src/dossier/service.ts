@@ -3,7 +3,7 @@
  * ask the centre within a deadline, and answer in plain Vietnamese. Every lookup leaves an audit row.
  */
 import type { Db } from '../db/db.js';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../core/types.js';
 import { hashId, type Logger } from '../logger.js';
 import { AppError, isAppError, userMessageFor, userMessages, type ErrorCode } from '../errors.js';
 import { loadWorkingCalendar, type WorkingCalendar } from './calendar.js';

@@ -6,7 +6,7 @@
  * the link to the chat.
  */
 import type { Db, Queryable } from '../db/db.js';
-import type { ChannelName } from '../channels/types.js';
+import type { ChannelName } from '../core/types.js';
 import { hashId } from '../logger.js';
 
 /** A chat as a channel names it. */
@@ -120,15 +120,6 @@ export const perChatTables: readonly PerChatTable[] = [
         async (n) => n + (await count(db, `DELETE FROM channel_updates WHERE channel = $1 AND starts_with(update_id, $2)`, [chat.channel, `${hashId(chat.chatId)}:`])),
       ),
     prune: (db, before) => count(db, `DELETE FROM channel_updates WHERE received_at < $1::timestamptz`, [iso(before)]),
-  },
-  {
-    // Conversations handed to an officer (src/handoff, migration 010) and their messages (deleted with them). An open
-    // one names the chat by its raw id (delivery), a finished one by the session key; never both.
-    table: 'handoffs',
-    label: 'cuộc trò chuyện với cán bộ',
-    erase: (db, chat) =>
-      count(db, `DELETE FROM handoffs WHERE chat_key = $1 OR (channel = $2 AND chat_id = $3)`, [chat.sessionKey, chat.channel, chat.chatId]),
-    prune: (db, before) => count(db, `DELETE FROM handoffs WHERE status = 'closed' AND closed_at < $1::timestamptz`, [iso(before)]),
   },
   {
     // Conversations handed to an officer (src/handoff, migration 010) and their messages (deleted with them). An open

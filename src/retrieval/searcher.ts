@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.js';
 import type { Level } from '../catalog/schema.js';
 import { analyzeText, type TextAnalysis } from '../text/analyze.js';
-import { levelFreeName } from '../catalog/repository.js';
+import { levelFreeName } from '../text/names.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { chunkKinds, type ChunkKind } from './chunks.js';
 import { askingTokens, documentLength, documentTerms, focusedQueryTerms } from './terms.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulatorProvider, SIM_MOVING_CODE } from '../../src/dossier/simulator.js';
-import { createCenterSimApp, startCenterSim } from '../../src/dossier/center-sim.js';
+import { createCenterSimApp, startCenterSim } from '../../src/server/center-sim.js';
 import { createHttpDossierProvider } from '../../src/dossier/http-provider.js';
 import { loadWorkingCalendar } from '../../src/dossier/calendar.js';
 import { createDossierProviderFromConfig } from '../../src/dossier/from-config.js';

@@ -4,15 +4,15 @@
  *   GET /dossiers/{code}  → 200 national sync record | 404 { error: "not_found" } | 401 when a token is required
  */
 import { Hono } from 'hono';
-import type { AppEnv } from '../server/app.js';
+import type { AppEnv } from './app.js';
 import { timingSafeEqual } from 'node:crypto';
-import { listen } from '../server/listen.js';
+import { listen } from './listen.js';
 import { AppError } from '../errors.js';
-import { loadWorkingCalendar } from './calendar.js';
-import { normalizeDossierCode } from './code.js';
-import { createSimulatorProvider } from './simulator.js';
-import { toNational } from './national-format.js';
-import type { DossierProvider } from './provider.js';
+import { loadWorkingCalendar } from '../dossier/calendar.js';
+import { normalizeDossierCode } from '../dossier/code.js';
+import { createSimulatorProvider } from '../dossier/simulator.js';
+import { toNational } from '../dossier/national-format.js';
+import type { DossierProvider } from '../dossier/provider.js';
 
 export interface CenterSimOptions {
   provider: DossierProvider;
