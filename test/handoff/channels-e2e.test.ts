@@ -24,7 +24,7 @@ import { createFakeAnswers, reply } from '../channels/helpers/fake-answers.js';
 import { fakeLookup } from '../server/admin/helpers.js';
 
 const ZALO_TOKEN = '777:zalo-handoff-token';
-const ZALO_SECRET = 'zalo-handoff-secret';
+const ZALO_SECRET = 'zalo-handoff-webhook-secret-0123456789';
 const ADMIN = 'handoff-admin-token-abcdef0123456789ab';
 /** Monday 7 December 2026, 09:00 in Vietnam. */
 const OPEN_HOURS = new Date('2026-12-07T02:00:00Z');

@@ -157,7 +157,7 @@
   }
 
   // While an officer has the conversation, their messages arrive without a question: ask the server every few seconds
-  // (once at load, in case the page was reloaded during a handoff).
+  // (and once at load when the page was reloaded during a handoff).
   var watching = null;
   function checkOfficer() {
     return fetch('api/chat/inbox', {
@@ -172,17 +172,30 @@
           addReply({ outcome: 'officer', from: m.from, text: m.text, citations: [], choices: [], feedback: Boolean(m.feedback) });
         });
         if (data.open) watchOfficer();
-        else if (watching) {
-          window.clearInterval(watching);
-          watching = null;
+        else {
+          remember(false);
+          if (watching) {
+            window.clearInterval(watching);
+            watching = null;
+          }
         }
       })
       .catch(function () { /* the next round tries again */ });
   }
+  // Remembered across reloads, so that only a chat that had an officer asks on load.
+  function remember(on) {
+    try {
+      if (on) window.localStorage.setItem('motcua-officer', '1');
+      else window.localStorage.removeItem('motcua-officer');
+    } catch (e) { /* private mode: no memory across reloads */ }
+  }
   function watchOfficer() {
+    remember(true);
     if (!watching) watching = window.setInterval(checkOfficer, 3000);
   }
-  checkOfficer();
+  try {
+    if (window.localStorage.getItem('motcua-officer') === '1') checkOfficer();
+  } catch (e) { /* private mode */ }
 
   function setBusy(value) {
     busy = value;
