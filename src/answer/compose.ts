@@ -12,6 +12,8 @@ export interface ComposeOptions {
   full?: boolean;
   /** Gentle corrections of outdated premises (from the lexicon and the record). */
   notes?: string[];
+  /** A paragraph placed just before the citation (e.g. that the procedure also exists at another level). */
+  beforeSource?: string;
 }
 
 const MAX_DOCS = 8;
@@ -260,6 +262,7 @@ export function composeAnswer(p: Procedure, asked: Aspect[], options: ComposeOpt
   const note = centreNoteText(p);
   if (note) parts.push(note);
   if (next.length) parts.push(`Tiếp theo: ${next.join('; ')}.`);
+  if (options.beforeSource) parts.push(options.beforeSource);
   parts.push(citationText(p));
   return parts.join('\n\n');
 }
@@ -284,6 +287,7 @@ function composeListedOnly(p: Procedure, options: ComposeOptions): string {
   );
   const note = centreNoteText(p);
   if (note) parts.push(note);
+  if (options.beforeSource) parts.push(options.beforeSource);
   parts.push(citationText(p));
   return parts.join('\n\n');
 }

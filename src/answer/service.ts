@@ -117,8 +117,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
   }
 
   async function answerWith(p: Procedure, asked: Aspect[], question: string, extraNotes: string[], full = false, suffix?: string): Promise<Reply> {
-    let text = composeAnswer(p, asked, { notes: extraNotes, full });
-    if (suffix) text = text.replace(/\n\n(Nguồn: [^\n]*)$/, `\n\n${suffix}\n\n$1`);
+    let text = composeAnswer(p, asked, { notes: extraNotes, full, beforeSource: suffix });
     if (deps.rephraser && !full) {
       // The question goes to a third party: phone, CCCD, e-mail and dossier numbers are removed first.
       const r = await deps.rephraser.rephrase({ question: deps.redact(question), aspects: asked, grounded: text, records: [p] });

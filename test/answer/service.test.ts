@@ -195,6 +195,10 @@ describe.each(dbBackends)('answer service on $backend', ({ backend }) => {
     const r = await s.handle(msg('cấp hộ chiếu phổ thông ở trong nước lệ phí bao nhiêu'));
     expect(r.outcome).toBe('answered');
     expect(r.text).toMatch(/cũng được thực hiện ở/);
+    // Said just before the citation, which stays the last paragraph.
+    const paragraphs = r.text.split('\n\n');
+    expect(paragraphs.at(-2)).toMatch(/cũng được thực hiện ở/);
+    expect(paragraphs.at(-1)).toMatch(/^Nguồn: /);
     const first = r.citations[0]!.code;
     const other = await s.handle(msg(first === '9.000003' ? 'thế còn ở cấp trung ương?' : 'thế còn ở cấp tỉnh?'));
     expect(other.citations[0]?.code).not.toBe(first);
