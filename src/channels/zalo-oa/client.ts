@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { ZaloOaTokens } from './tokens.js';
 
-export const ZALO_OA_INVALID_TOKEN = -216;
+/** Zalo's code for an invalid or expired access token. */
+export const ZALO_OA_INVALID_CREDENTIAL = -216;
 
 /** The OA API refused (apiCode = its `error`), answered with an HTTP error (status), or could not be reached (network). */
 export class ZaloOaApiError extends AppError {
@@ -104,7 +105,7 @@ export function createZaloOaClient(options: ZaloOaClientOptions): ZaloOaClient {
       try {
         return await post(token, userId, text);
       } catch (err) {
-        if (!(err instanceof ZaloOaApiError) || err.apiCode !== ZALO_OA_INVALID_TOKEN) throw err;
+        if (!(err instanceof ZaloOaApiError) || err.apiCode !== ZALO_OA_INVALID_CREDENTIAL) throw err;
         // Refresh once (or pick up the pair another process just stored) and send again; a second -216 is final.
         return post(await options.tokens.refreshAfterRejection(token), userId, text);
       }

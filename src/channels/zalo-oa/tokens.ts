@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { Queryable } from '../../db/db.js';
 import type { Logger } from '../../logger.js';
 import { AppError } from '../../errors.js';
+import { secretMatches } from '../shared/secret.js';
 
 export interface ZaloOaTokenOptions {
   db: Queryable;
@@ -125,8 +126,9 @@ export function createZaloOaTokens(options: ZaloOaTokenOptions): ZaloOaTokens {
     const at = toDate(row.access_expires_at);
     return at !== undefined && at.getTime() - clock().getTime() < aheadMs;
   };
+  // Tokens are compared in constant time like every secret (they come from our own store, but the rule has no exceptions).
   const usable = (row: TokenRow, stale: string | null | undefined) =>
-    Boolean(row.access_token) && row.access_token !== stale && !expiresSoon(row);
+    Boolean(row.access_token) && !(stale && secretMatches(row.access_token!, stale)) && !expiresSoon(row);
   const refusedRecently = (row: TokenRow) => {
     const at = toDate(row.refresh_error_at);
     return row.refresh_error?.startsWith(REFUSED) === true && at !== undefined && clock().getTime() - at.getTime() < retryRefusedAfterMs;
