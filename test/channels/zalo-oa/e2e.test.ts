@@ -48,7 +48,7 @@ describe('Zalo OA end to end: npm start’s server, a spent access token, a rest
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
-      ADMIN_TOKEN: 'admin-token-for-the-e2e-test-0123456789',
+      ADMIN_TOKEN: 'admin-token-for-the-zalo-oa-e2e-test-0123-0123456789',
       ZALO_OA_APP_ID: APP_ID,
       ZALO_OA_APP_SECRET: APP_SECRET,
       ZALO_OA_SECRET_KEY: OA_SECRET,
@@ -86,7 +86,7 @@ describe('Zalo OA end to end: npm start’s server, a spent access token, a rest
 
     // An unsigned event gets 401 from the real server too.
     expect((await fetch(url('/zalo-oa/webhook'), signedRequest(oaEvent('user_send_text', 'oa-user-1'), { signature: null }))).status).toBe(401);
-    const health = (await (await fetch(url('/health'), { headers: { authorization: 'Bearer admin-token-for-the-e2e-test-0123456789' } })).json()) as { zaloOa?: { ok: boolean; state: string } };
+    const health = (await (await fetch(url('/health'), { headers: { authorization: 'Bearer admin-token-for-the-zalo-oa-e2e-test-0123-0123456789' } })).json()) as { zaloOa?: { ok: boolean; state: string } };
     expect(health.zaloOa).toMatchObject({ ok: true, state: 'ok' });
 
     // Restart with the same env: the stored pair is used, the spent seed is not presented again.
@@ -108,10 +108,10 @@ describe('Zalo OA end to end: npm start’s server, a spent access token, a rest
     const res3 = await fetch(url('/zalo-oa/webhook'), signedRequest(oaEvent('user_send_text', 'oa-user-3', { text: question })));
     expect(res3.status).toBe(200);
     await until('the refused refresh', () => api.callsOf('oauth').length === 2);
-    const health2 = await fetch(url('/health'), { headers: { authorization: 'Bearer admin-token-for-the-e2e-test-0123456789' } });
+    const health2 = await fetch(url('/health'), { headers: { authorization: 'Bearer admin-token-for-the-zalo-oa-e2e-test-0123-0123456789' } });
     expect(health2.status).toBe(200);
     expect(((await health2.json()) as { zaloOa: unknown }).zaloOa).toMatchObject({ ok: false, state: 'refresh_failed' });
-    const admin = await fetch(url('/admin'), { headers: { authorization: 'Bearer admin-token-for-the-e2e-test-0123456789' } });
+    const admin = await fetch(url('/admin'), { headers: { authorization: 'Bearer admin-token-for-the-zalo-oa-e2e-test-0123-0123456789' } });
     expect(admin.status).toBe(200);
     expect(await admin.text()).toContain('Zalo OA: làm mới mã truy cập thất bại');
     expect((await fetch(url('/api/chat'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chatId: 'web-e2e-2', text: question }) })).status).toBe(200);
