@@ -9,13 +9,16 @@ ALTER TABLE dossier_subscriptions DROP COLUMN IF EXISTS chat_hash;
 DELETE FROM chat_sessions;
 DELETE FROM dossier_throttle;
 DELETE FROM channel_rate_limits;
--- Stored history is cut over: each old hash is replaced by a hash of it under a random salt that exists only while
--- this statement runs, so rows of one chat still group together in the report but nobody can link them to an id.
+-- Stored history is cut over: each old hash is replaced by a hash of it under one random salt (MATERIALIZED: drawn
+-- once, not per row) that exists only while the statement runs, so rows of one chat still group together in the
+-- report but nobody can link them to an id.
+WITH s AS MATERIALIZED (SELECT gen_random_uuid()::text || gen_random_uuid()::text AS salt)
 UPDATE interactions i SET chat_hash = 'legacy-' || encode(sha256(convert_to(s.salt || i.chat_hash, 'UTF8')), 'hex')
-FROM (SELECT gen_random_uuid()::text || gen_random_uuid()::text AS salt) s
+FROM s
 WHERE length(i.chat_hash) = 16;
+WITH s AS MATERIALIZED (SELECT gen_random_uuid()::text || gen_random_uuid()::text AS salt)
 UPDATE dossier_lookups l SET chat_hash = 'legacy-' || encode(sha256(convert_to(s.salt || l.chat_hash, 'UTF8')), 'hex')
-FROM (SELECT gen_random_uuid()::text || gen_random_uuid()::text AS salt) s
+FROM s
 WHERE length(l.chat_hash) = 16;
 
 -- A question the bot asked and waits for an answer to (today only 'erase': "xóa dữ liệu?" → "đồng ý").
