@@ -12,7 +12,7 @@ import type { CentreInfo } from '../answer/texts.js';
 import type { SessionStore } from '../answer/session.js';
 import { understand } from '../answer/understand.js';
 import { hashId, type Logger } from '../logger.js';
-import { isAppError } from '../errors.js';
+import { isAppError, userMessageFor } from '../errors.js';
 import type { CentreHours } from './hours.js';
 import type { HandoffMessage, HandoffStore, HandoffView, MessageFrom } from './store.js';
 import { asksForPerson, endsHandoff } from './cues.js';
@@ -179,53 +179,68 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     return {
       async handle(incoming) {
         if (incoming.channel === 'cli') return inner.handle(incoming);
-        const at = now();
-        const text = (incoming.text ?? '').trim();
-        const typed = !incoming.command && !incoming.action ? COMMAND.exec(text)?.[1]?.toLowerCase() : undefined;
-        const command = incoming.command?.name ?? typed;
-        const current = await store.current(incoming.channel, incoming.chatId);
-
-        if (current?.status === 'open') {
-          if (command === 'bot' || (!incoming.command && !incoming.action && endsHandoff(text))) {
-            await store.record(current.id, 'citizen', describe(incoming), at);
-            await store.close(current.id, 'citizen', at, { from: 'bot', text: T.closedByCitizen(), deliver: false });
-            log.info({ handoff: current.id }, 'handoff closed by the citizen');
-            return reply(T.closedByCitizen(), { feedback: true });
-          }
-          if (command === 'canbo' || incoming.action?.type === 'handoff') return reply(T.alreadyOpen(deps.hours.availability(at)));
-          // Deleting one's data is the bot's to do (it asks for a confirmation the next message gives): the officer's
-          // conversation ends first.
-          if (command === 'xoadulieu') {
-            await store.close(current.id, 'citizen', at);
-            return inner.handle(incoming);
-          }
-          await store.record(current.id, 'citizen', describe(incoming), at);
-          if (!incoming.command && !incoming.action && understand(text).kind === 'emergency') {
-            const r = await inner.handle(incoming);
-            await store.record(current.id, 'bot', r.text, now());
-            return r;
-          }
-          // The officer answers; the bot stays silent (channels send nothing for an empty reply).
-          return reply('');
+        // When the handoff's table cannot be read the bot still answers; any later failure is a polite error reply,
+        // as the answer core gives (it never throws for citizen input, and neither does this).
+        const current = await store.current(incoming.channel, incoming.chatId).catch((err) => {
+          log.warn({ err: (err as Error).message }, 'handoff state unavailable: the bot answers');
+          return null;
+        });
+        if (current === null) return inner.handle(incoming);
+        try {
+          return await route(inner, incoming, current);
+        } catch (err) {
+          log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'handoff failed');
+          return { outcome: 'error', text: userMessageFor(err), citations: [], choices: [], feedback: false };
         }
-
-        if (current?.status === 'closed') {
-          const rating = incoming.action?.type === 'feedback' ? incoming.action.value : !incoming.command && !incoming.action ? typedRating(text) : undefined;
-          if (rating && !current.rating) {
-            await store.rate(current.id, rating);
-            await store.forget(current.id, keyOf(incoming.channel, incoming.chatId));
-            return reply(rating === 'up' ? T.ratedUp() : T.ratedDown(deps.centre));
-          }
-          await store.forget(current.id, keyOf(incoming.channel, incoming.chatId));
-        }
-
-        if (command === 'canbo') return open(incoming, `/canbo`, at);
-        if (incoming.action?.type === 'handoff') return open(incoming, T.pressed('Gặp cán bộ'), at);
-        if (!incoming.command && !incoming.action && asksForPerson(text)) return open(incoming, text.slice(0, 2000), at);
-        if (command === 'bot') return reply(T.notInHandoff());
-        return inner.handle(incoming);
       },
     };
+  }
+
+  async function route(inner: AnswerService, incoming: Incoming, current: Awaited<ReturnType<HandoffStore['current']>>): Promise<Reply> {
+    const at = now();
+    const text = (incoming.text ?? '').trim();
+    const typed = !incoming.command && !incoming.action ? COMMAND.exec(text)?.[1]?.toLowerCase() : undefined;
+    const command = incoming.command?.name ?? typed;
+
+    if (current?.status === 'open') {
+      if (command === 'bot' || (!incoming.command && !incoming.action && endsHandoff(text))) {
+        await store.record(current.id, 'citizen', describe(incoming), at);
+        await store.close(current.id, 'citizen', at, { from: 'bot', text: T.closedByCitizen(), deliver: false });
+        log.info({ handoff: current.id }, 'handoff closed by the citizen');
+        return reply(T.closedByCitizen(), { feedback: true });
+      }
+      if (command === 'canbo' || incoming.action?.type === 'handoff') return reply(T.alreadyOpen(deps.hours.availability(at)));
+      // Deleting one's data is the bot's to do (it asks for a confirmation the next message gives): the officer's
+      // conversation ends first.
+      if (command === 'xoadulieu') {
+        await store.close(current.id, 'citizen', at);
+        return inner.handle(incoming);
+      }
+      await store.record(current.id, 'citizen', describe(incoming), at);
+      if (!incoming.command && !incoming.action && understand(text).kind === 'emergency') {
+        const r = await inner.handle(incoming);
+        await store.record(current.id, 'bot', r.text, now());
+        return r;
+      }
+      // The officer answers; the bot stays silent (channels send nothing for an empty reply).
+      return reply('');
+    }
+
+    if (current?.status === 'closed') {
+      const rating = incoming.action?.type === 'feedback' ? incoming.action.value : !incoming.command && !incoming.action ? typedRating(text) : undefined;
+      if (rating && !current.rating) {
+        await store.rate(current.id, rating);
+        await store.forget(current.id, keyOf(incoming.channel, incoming.chatId));
+        return reply(rating === 'up' ? T.ratedUp() : T.ratedDown(deps.centre));
+      }
+      await store.forget(current.id, keyOf(incoming.channel, incoming.chatId));
+    }
+
+    if (command === 'canbo') return open(incoming, `/canbo`, at);
+    if (incoming.action?.type === 'handoff') return open(incoming, T.pressed('Gặp cán bộ'), at);
+    if (!incoming.command && !incoming.action && asksForPerson(text)) return open(incoming, text.slice(0, 2000), at);
+    if (command === 'bot') return reply(T.notInHandoff());
+    return inner.handle(incoming);
   }
 
   let timer: NodeJS.Timeout | undefined;

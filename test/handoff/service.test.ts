@@ -154,6 +154,16 @@ describe.each(dbBackends)('handoff service ($backend)', ({ backend }) => {
     ]);
   });
 
+  it('lets the bot answer when the handoff state cannot be read, and answers politely when opening fails', async () => {
+    const real = createHandoffStore(db);
+    const make = (over: Partial<typeof real>) =>
+      createHandoffService({ store: { ...real, ...over }, hours, centre: { name: 'T' }, logger: createLogger({ level: 'silent' }), senders: [] }).wrap(inner);
+    const down = make({ current: async () => Promise.reject(new Error('connection refused')) });
+    expect((await down.handle(msg('gặp cán bộ', 'c20'))).text).toBe('Bot: gặp cán bộ');
+    const broken = make({ open: async () => Promise.reject(new Error('disk full')) });
+    expect(await broken.handle(msg('gặp cán bộ', 'c21'))).toMatchObject({ outcome: 'error', text: expect.stringContaining('Xin lỗi') });
+  });
+
   it('says from when an officer answers outside hours and on a holiday', async () => {
     clock = SUNDAY_10;
     const sunday = await answers.handle(msg('gặp cán bộ', 'c5'));
