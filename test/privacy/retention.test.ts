@@ -92,6 +92,19 @@ describe.each(dbBackends)('retention ($backend)', ({ backend }) => {
     expect(await db.query(`SELECT 1 FROM chat_sessions`)).toHaveLength(0);
   });
 
+  it('shows managers the guessing warning at the top of the overview', async () => {
+    const admin = createAdminRoutes({
+      config: { ADMIN_TOKEN: TOKEN },
+      db,
+      report: createReportService({ db }),
+      lookup: fakeLookup,
+      alerts: async () => ['Có dấu hiệu dò mã hồ sơ: 31 lần'],
+    });
+    const app = createApp({ db, logger, answers: { handle: async () => ({ outcome: 'smalltalk', text: '', citations: [], choices: [], feedback: false }) }, mounts: [{ path: '/admin', app: admin }] });
+    const html = await (await app.request('/admin', { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    expect(html).toMatch(/<section class="alert" id="alert" role="alert"[^>]*><b>Cảnh báo:<\/b> Có dấu hiệu dò mã hồ sơ: 31 lần/);
+  });
+
   it('staff delete a chat\'s data from the admin (JSON API and form)', async () => {
     const keys = chatKeys({ channel: 'telegram', chatId: '5550001' });
     await db.query(`INSERT INTO interactions (record_id, at, channel, chat_hash, text, outcome) VALUES ('r1', now(), 'telegram', $1, 'câu hỏi của tôi', 'answered')`, [keys.chatHash]);
