@@ -74,6 +74,12 @@ export async function refreshIndex(core: Pick<Core, 'db' | 'embedder' | 'searche
   return { sync, loaded: await core.searcher.refresh() };
 }
 
+/** Changes whenever the retrieval index does (a procedure indexed, re-indexed or removed). */
+async function indexFingerprint(db: Db): Promise<string> {
+  const [r] = await db.query<{ n: number; last: Date | string | null }>(`SELECT count(*)::int AS n, max(indexed_at) AS last FROM retrieval_index`);
+  return `${r?.n ?? 0}:${r?.last ? new Date(r.last).getTime() : 0}`;
+}
+
 /** Advisory lock key for start-up writes (the per-migration lock in db/migrate.ts is 727274). */
 const STARTUP_LOCK_KEY = 727275;
 
@@ -159,12 +165,16 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
         await withStartupLock(db, async () => {
           await syncIndex(db, embedder);
         });
-        await searcher.refresh();
+        // A correction or a note leaves the index as it was: reloading it (seconds) only when it changed.
+        const fingerprint = await indexFingerprint(db);
+        if (fingerprint !== indexedAs) await searcher.refresh();
+        indexedAs = fingerprint;
         procedures.clear();
         const n = await corrections.reload();
         logger.info({ version, corrections: n }, 'catalog reloaded');
       },
     });
+    let indexedAs = await indexFingerprint(db);
     await catalogWatcher.prime();
     const centre = loadCentreInfo();
     const sessions = createSessionStore(db, { timeoutMinutes: config.SESSION_TIMEOUT_MINUTES });
