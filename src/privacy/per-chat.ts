@@ -75,7 +75,10 @@ export const perChatTables: readonly PerChatTable[] = [
   {
     table: 'dossier_lookups',
     label: 'lần tra cứu hồ sơ',
-    erase: (db, chat) => count(db, `DELETE FROM dossier_lookups WHERE chat_hash = $1`, [chat.chatHash]),
+    // The row stays without the chat link or the code: the global not-found budget (dossier/throttle.ts) counts
+    // recent results, and a guesser must not be able to lower it by deleting their own lookups.
+    erase: (db, chat) =>
+      count(db, `UPDATE dossier_lookups SET chat_hash = 'erased-' || id, code = '' WHERE chat_hash = $1`, [chat.chatHash]),
     prune: (db, before) => count(db, `DELETE FROM dossier_lookups WHERE at < $1::timestamptz`, [iso(before)]),
   },
   {
