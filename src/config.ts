@@ -121,6 +121,9 @@ export const configSchema = z
     CENTER_SIMULATOR: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('0').transform((v) => v === '1')),
   })
   .superRefine((c, ctx) => {
+    if (c.STAFF_TELEGRAM_CHAT_ID && !c.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['STAFF_TELEGRAM_CHAT_ID'], message: 'needs TELEGRAM_BOT_TOKEN (the bot posts the line in that group)' });
+    }
     if (c.ZALO_OA_APP_ID) {
       for (const key of ['ZALO_OA_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const) {
         if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when ZALO_OA_APP_ID is set' });
