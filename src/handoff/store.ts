@@ -6,6 +6,7 @@
  */
 import type { Db, Queryable } from '../db/db.js';
 import { AppError } from '../errors.js';
+import { batchesInFlight, groupCommit } from '../db/group-commit.js';
 
 export type HandoffStatus = 'open' | 'closed';
 export type MessageFrom = 'citizen' | 'bot' | 'staff';
@@ -153,6 +154,30 @@ export function createHandoffStore(db: Db): HandoffStore {
     }));
   }
 
+  // Every citizen message asks this: concurrent chats share one statement (group commit), as sessions do.
+  const currentOf = groupCommit<{ channel: string; chatId: string }, HandoffRef | undefined>(
+    async (chats) => {
+      const rows = await db.query<{ id: string | number; channel: string; chat_id: string; status: HandoffStatus; closed_at: Date | null; rating: string | null }>(
+        `SELECT DISTINCT ON (h.channel, h.chat_id) h.id, h.channel, h.chat_id, h.status, h.closed_at, h.rating
+         FROM handoffs h JOIN unnest($1::text[], $2::text[]) AS c(channel, chat_id) ON h.channel = c.channel AND h.chat_id = c.chat_id
+         ORDER BY h.channel, h.chat_id, h.id DESC`,
+        [chats.map((c) => c.channel), chats.map((c) => c.chatId)],
+      );
+      const byChat = new Map(rows.map((r) => [`${r.channel}\u0000${r.chat_id}`, r]));
+      return chats.map((c) => {
+        const r = byChat.get(`${c.channel}\u0000${c.chatId}`);
+        if (!r) return undefined;
+        return {
+          id: Number(r.id),
+          status: r.status,
+          ...(r.closed_at ? { closedAt: new Date(r.closed_at) } : {}),
+          ...(r.rating === 'up' || r.rating === 'down' ? { rating: r.rating } : {}),
+        };
+      });
+    },
+    { parallel: batchesInFlight(db) },
+  );
+
   const insertMessage = (q: Queryable, handoffId: number, from: MessageFrom, text: string, at: Date, extra: { kind?: string; delivery?: Delivery } = {}) =>
     q.query<{ id: string | number }>(
       `INSERT INTO handoff_messages (handoff_id, sender, text, kind, at, delivery) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -160,19 +185,7 @@ export function createHandoffStore(db: Db): HandoffStore {
     );
 
   return {
-    async current(channel, chatId) {
-      const [r] = await db.query<{ id: string | number; status: HandoffStatus; closed_at: Date | null; rating: string | null }>(
-        `SELECT id, status, closed_at, rating FROM handoffs WHERE channel = $1 AND chat_id = $2 ORDER BY id DESC LIMIT 1`,
-        [channel, chatId],
-      );
-      if (!r) return undefined;
-      return {
-        id: Number(r.id),
-        status: r.status,
-        ...(r.closed_at ? { closedAt: new Date(r.closed_at) } : {}),
-        ...(r.rating === 'up' || r.rating === 'down' ? { rating: r.rating } : {}),
-      };
-    },
+    current: (channel, chatId) => currentOf({ channel, chatId }),
 
     async open({ channel, chatId, procedureCode, at, context }) {
       return db.transaction(async (tx) => {

@@ -164,6 +164,14 @@ describe.each(dbBackends)('handoff service ($backend)', ({ backend }) => {
     expect(await broken.handle(msg('gặp cán bộ', 'c21'))).toMatchObject({ outcome: 'error', text: expect.stringContaining('Xin lỗi') });
   });
 
+  it('reads many chats at once right (their lookups share statements)', async () => {
+    const chats = Array.from({ length: 24 }, (_, i) => `burst-${i}`);
+    await Promise.all(chats.filter((_, i) => i % 2 === 0).map((c) => answers.handle(msg('gặp cán bộ', c))));
+    const replies = await Promise.all(chats.map((c) => answers.handle(msg('lệ phí bao nhiêu', c))));
+    // Chats with an officer are silent, the others get the bot.
+    expect(replies.map((r) => r.text)).toEqual(chats.map((_, i) => (i % 2 === 0 ? '' : 'Bot: lệ phí bao nhiêu')));
+  });
+
   it('says from when an officer answers outside hours and on a holiday', async () => {
     clock = SUNDAY_10;
     const sunday = await answers.handle(msg('gặp cán bộ', 'c5'));
