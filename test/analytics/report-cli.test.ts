@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
 import { createInteractionRecorder } from '../../src/analytics/recorder.js';
-import { runReportCommand } from '../../src/analytics/report-cli.js';
+import { runReportCommand } from '../../src/cli/report.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { fixtureInteractions, insertProcedures } from './fixture.js';
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { CliContext } from '../../src/cli.js';
+import type { CliContext } from '../../src/cli/context.js';
 import { createCatalogRepository } from '../../src/catalog/repository.js';
-import { registerRetrievalCommands } from '../../src/retrieval/cli-commands.js';
+import { registerRetrievalCommands } from '../../src/cli/retrieval.js';
 import { createHashEmbedder } from '../../src/retrieval/hash-embedder.js';
 import { fixtureProcedures } from './fixtures.js';
 
@@ -29,6 +29,7 @@ describe('search and index commands', () => {
       logger: createLogger({ level: 'silent' }),
       db: async () => db,
       out: (l) => lines.push(l),
+      exitCode: 0,
     };
     const program = new Command('motcua').exitOverride();
     registerRetrievalCommands(program, () => ctx, { embedder: () => createHashEmbedder({ dimensions: 64 }) });

@@ -1,6 +1,6 @@
 import type { Db } from '../db/db.js';
 import { AppError } from '../errors.js';
-import { createReportService, parseSince, reportToCsv, type Report } from './report.js';
+import { createReportService, parseSince, reportToCsv, type Report } from '../analytics/report.js';
 
 export interface ReportCommandOptions {
   since?: string;

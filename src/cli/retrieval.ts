@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { CliContext } from '../cli.js';
+import type { CliContext } from './context.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { levelLabels } from '../catalog/schema.js';
-import { createLocalEmbedder } from './embedders.js';
-import { syncIndex } from './indexer.js';
-import { createSearcher } from './searcher.js';
-import type { Embedder } from './types.js';
+import { createLocalEmbedder } from '../retrieval/embedders.js';
+import { syncIndex } from '../retrieval/indexer.js';
+import { createSearcher } from '../retrieval/searcher.js';
+import type { Embedder } from '../retrieval/types.js';
 
 export interface RetrievalCommandsOptions {
   /** Chooses the embedder from config (e.g. the OpenAI-compatible one when configured); default: the local one. */

@@ -1,18 +1,18 @@
 // Catalog commands for the CLI: import, stats, show. Each is a few lines over src/catalog.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import type { CliContext } from '../cli.js';
+import type { CliContext } from './context.js';
 import { AppError } from '../errors.js';
-import { readDvcDirectory, type DvcFileError } from './import-dvc.js';
-import { readKnowledgeProcedures } from './knowledge.js';
-import { resolveProceduresDir } from './ensure.js';
-import { createCatalogRepository, type CatalogSource, type RetireResult, type UpsertCounts } from './repository.js';
-import type { Procedure } from './schema.js';
+import { readDvcDirectory, type DvcFileError } from '../catalog/import-dvc.js';
+import { readKnowledgeProcedures } from '../catalog/knowledge.js';
+import { resolveProceduresDir } from '../catalog/ensure.js';
+import { createCatalogRepository, type CatalogSource, type RetireResult, type UpsertCounts } from '../catalog/repository.js';
+import type { Procedure } from '../catalog/schema.js';
 import type { Db } from '../db/db.js';
-import { renderProcedureText } from './render-text.js';
-import { readProvinceListFile, toCompactList, type ProvinceListSkip } from './province-list.js';
-import { recordAudit } from './audit.js';
-import { createCorrectionStore } from './corrections.js';
+import { renderProcedureText } from '../catalog/render-text.js';
+import { readProvinceListFile, toCompactList, type ProvinceListSkip } from '../catalog/province-list.js';
+import { recordAudit } from '../catalog/audit.js';
+import { createCorrectionStore } from '../catalog/corrections.js';
 import { writeFileSync } from 'node:fs';
 
 interface ImportOptions {
@@ -100,7 +100,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
         await recordAudit(db, { actor: 'cli', action: 'import', target: `${source}:${dirArg ?? 'knowledge'}`, details: summary });
       }
       const failed = fatal ? new Set(errors.map((e) => `${e.file}${e.message.split(']')[0]}`)).size : errors.length;
-      if (fatal) process.exitCode = 1;
+      if (fatal) c.exitCode = 1;
       const retired = opts.retireMissing ? { retired: retire?.retired ?? 0, dropped: retire?.dropped ?? 0 } : {};
       c.out(
         opts.json

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import type { CliContext } from '../cli.js';
+import type { CliContext } from './context.js';
 import type { Reply } from '../core/types.js';
 import { createCore } from '../runtime.js';
 
