@@ -137,4 +137,26 @@ describe('Telegram citizen ↔ officer through the inbox, end to end', () => {
     expect(again.payload.text).toMatch(/\d\.\d{6}/);
     expect(again.payload.text).not.toContain('Cán bộ Trung tâm');
   });
+
+  it('shows the officer what the bot said before, and counts the handoff under its procedure in the report', async () => {
+    const other = 7002;
+    const to = () => api.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === String(other));
+    await send(textUpdate(updateId++, 'đăng ký kết hôn cần giấy tờ gì', other));
+    await until('the bot\'s answer', () => to()[0]);
+    await send(textUpdate(updateId++, '/canbo', other));
+    await until('the handoff reply', () => to()[1]);
+    type Listed = { handoffs: { id: number; procedureCode: string | null; messages: { from: string; text: string }[] }[] };
+    const h = ((await (await admin('/api/handoffs')).json()) as Listed).handoffs.find((x) => x.procedureCode)!;
+    expect(h.messages.map((m) => m.from)).toEqual(['citizen', 'bot', 'citizen', 'bot']);
+    expect(h.messages[0]!.text).toBe('đăng ký kết hôn cần giấy tờ gì');
+    expect(h.messages[1]!.text).toContain(`mã ${h.procedureCode}`);
+    expect(h.messages[2]!.text).toBe('/canbo');
+    await admin(`/api/handoffs/${h.id}/reply`, { method: 'POST', body: JSON.stringify({ text: 'Anh cần mang căn cước của hai người.' }) });
+    await until('the officer\'s reply', () => to()[2]);
+    const report = (await (await admin('/api/report?since=1d')).json()) as { handoffs: { opened: number; answered: number; by_procedure: { code: string; answered: number }[] } };
+    expect(report.handoffs.opened).toBe(2);
+    expect(report.handoffs.by_procedure).toEqual([expect.objectContaining({ code: h.procedureCode, answered: 1 })]);
+    const csv = await (await admin('/api/report.csv?since=1d')).text();
+    expect(csv).toContain(`handoff_procedure,${h.procedureCode},`);
+  });
 });
