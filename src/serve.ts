@@ -19,6 +19,7 @@ import { renderProcedureText } from './catalog/render-text.js';
 import { guessingAlertText } from './dossier/throttle.js';
 import { createRetentionScheduler } from './privacy/retention.js';
 import { createAuthThrottle, createDbAdminSessions } from './server/admin/auth.js';
+import { createStaffStore } from './server/admin/staff.js';
 import { createHandoffFromConfig } from './handoff/compose.js';
 
 export interface Running {
@@ -82,6 +83,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
       },
       erase: core.eraseChat,
       sessions: createDbAdminSessions(db),
+      staff: createStaffStore(db),
       authThrottle,
     },
     { basePath: '/admin' },

@@ -65,3 +65,14 @@ CREATE TABLE IF NOT EXISTS audit_log (
   details jsonb NOT NULL DEFAULT '{}'::jsonb
 );
 CREATE INDEX IF NOT EXISTS audit_log_at_idx ON audit_log (at);
+
+-- Named staff accounts for the dashboard (src/server/admin/staff.ts); ADMIN_TOKEN stays for scripts and first access.
+CREATE TABLE IF NOT EXISTS staff_accounts (
+  name text PRIMARY KEY,
+  role text NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+  -- scrypt$N$r$p$salt$hash
+  password_hash text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+-- Which account a dashboard session belongs to (NULL: logged in with ADMIN_TOKEN).
+ALTER TABLE admin_sessions ADD COLUMN IF NOT EXISTS staff text;

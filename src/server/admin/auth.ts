@@ -33,10 +33,12 @@ export function isBearerValid(header: string | undefined, token: string): boolea
 }
 
 export interface AdminSessionStore {
-  /** A new session valid until `expiresAt`; returns the cookie value. */
-  create(token: string, expiresAt: Date): Promise<string>;
+  /** A new session valid until `expiresAt`, for a named staff account when given; returns the cookie value. */
+  create(token: string, expiresAt: Date, staff?: string): Promise<string>;
   /** Whether the cookie value names a live session for this token. */
   isValid(value: string | undefined, token: string, now: Date): Promise<boolean>;
+  /** The live session's staff account name (null: logged in with ADMIN_TOKEN); undefined when there is none. */
+  staffOf(value: string | undefined, token: string, now: Date): Promise<string | null | undefined>;
   /** Ends the session (logout). Unknown values are ignored. */
   revoke(value: string | undefined, token: string): Promise<void>;
 }
@@ -48,10 +50,16 @@ const newId = () => randomBytes(32).toString('base64url');
 /** Sessions in admin_sessions: shared by every worker on the database. */
 export function createDbAdminSessions(db: Queryable): AdminSessionStore {
   return {
-    async create(token, expiresAt) {
+    async create(token, expiresAt, staff) {
       const id = newId();
-      await db.query(`INSERT INTO admin_sessions (id_hash, expires_at) VALUES ($1, $2::timestamptz)`, [idHash(token, id), expiresAt.toISOString()]);
+      await db.query(`INSERT INTO admin_sessions (id_hash, expires_at, staff) VALUES ($1, $2::timestamptz, $3)`, [idHash(token, id), expiresAt.toISOString(), staff ?? null]);
       return `v2.${id}`;
+    },
+    async staffOf(value, token, now) {
+      const m = COOKIE_VALUE.exec(value ?? '');
+      if (!m) return undefined;
+      const [row] = await db.query<{ staff: string | null }>(`SELECT staff FROM admin_sessions WHERE id_hash = $1 AND expires_at > $2::timestamptz`, [idHash(token, m[1]!), now.toISOString()]);
+      return row ? row.staff : undefined;
     },
     async isValid(value, token, now) {
       const m = COOKIE_VALUE.exec(value ?? '');
@@ -70,12 +78,25 @@ export function createDbAdminSessions(db: Queryable): AdminSessionStore {
 /** Sessions in this process only (no database given): a logout still ends the session at once. */
 export function createMemoryAdminSessions(maxSessions = 10_000): AdminSessionStore {
   const sessions = new Map<string, number>();
+  const staffBy = new Map<string, string>();
   return {
-    async create(token, expiresAt) {
+    async create(token, expiresAt, staff) {
       const id = newId();
       sessions.set(idHash(token, id), expiresAt.getTime());
-      while (sessions.size > maxSessions) sessions.delete(sessions.keys().next().value!);
+      if (staff) staffBy.set(idHash(token, id), staff);
+      while (sessions.size > maxSessions) {
+        const oldest = sessions.keys().next().value!;
+        sessions.delete(oldest);
+        staffBy.delete(oldest);
+      }
       return `v2.${id}`;
+    },
+    async staffOf(value, token, now) {
+      const m = COOKIE_VALUE.exec(value ?? '');
+      if (!m) return undefined;
+      const exp = sessions.get(idHash(token, m[1]!));
+      if (exp === undefined || !(exp > now.getTime())) return undefined;
+      return staffBy.get(idHash(token, m[1]!)) ?? null;
     },
     async isValid(value, token, now) {
       const m = COOKIE_VALUE.exec(value ?? '');

@@ -59,6 +59,12 @@ ${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}
 <label for="token">Mã truy cập</label>
 <input id="token" name="token" type="password" autocomplete="current-password" required size="40">
 <button class="primary" type="submit">Đăng nhập</button>
+</form>
+<h2>Hoặc bằng tài khoản cán bộ</h2>
+<form method="post" action="${esc(base)}/login" class="inline" id="staff-login">
+<label for="name">Tên đăng nhập</label><input id="name" name="name" autocomplete="username" required size="20" maxlength="40">
+<label for="password">Mật khẩu</label><input id="password" name="password" type="password" autocomplete="current-password" required size="20">
+<button class="primary" type="submit">Đăng nhập</button>
 </form></section>`,
   );
 }

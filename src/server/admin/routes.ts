@@ -9,6 +9,7 @@ import { AppError } from '../../errors.js';
 import type { AppEnv } from '../app.js';
 import { createInboxRoutes, type InboxDeps } from './inbox.js';
 import { createCatalogAdminRoutes, type CatalogAdminDeps } from './catalog-admin.js';
+import { createStaffRoutes, hasRole, type StaffRole, type StaffStore } from './staff.js';
 import { createPrivacyRoutes } from './privacy.js';
 import type { ChatEraser } from '../../privacy/per-chat.js';
 import {
@@ -49,6 +50,8 @@ export interface AdminDeps {
   /** Failed attempts per client address; share one with createApp so /health's Bearer check counts too. */
   authThrottle?: AuthThrottle;
   clock?: () => Date;
+  /** Named staff accounts (src/server/admin/staff.ts); absent: only ADMIN_TOKEN logs in. */
+  staff?: StaffStore;
 }
 
 export interface AdminOptions {
@@ -129,6 +132,17 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
   app.post('/login', async (c) => {
     if (throttle.blocked(addressOf(c))) return c.html(loginPage(base, tooMany), 429);
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    if (deps.staff && typeof body.name === 'string' && body.name.trim()) {
+      const account = await deps.staff.verify(body.name, typeof body.password === 'string' ? body.password : '');
+      if (!account) {
+        throttle.fail(addressOf(c));
+        c.get('log')?.warn({ admin: 'staff_login_failed' }, 'staff login failed');
+        return c.html(loginPage(base, 'Tên đăng nhập hoặc mật khẩu không đúng.'), 401);
+      }
+      const value = await sessions.create(token, new Date(now().getTime() + SESSION_TTL_SECONDS * 1000), account.name);
+      setCookie(c, SESSION_COOKIE, value, { path: base, httpOnly: true, sameSite: 'Strict', secure: secureCookie(c), maxAge: SESSION_TTL_SECONDS });
+      return c.redirect(base, 303);
+    }
     const given = typeof body.token === 'string' ? body.token : '';
     if (!given || !safeEqual(given, token)) {
       throttle.fail(addressOf(c));
@@ -153,9 +167,39 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
     return c.redirect(`${base}/login`, 303);
   });
 
+  /**
+   * Who is asking, once authenticated: ADMIN_TOKEN (Bearer or its login) acts as an admin named "admin"; a staff
+   * session as its account, with the account's current role (a removed account's session ends at once).
+   */
+  const who = new WeakMap<Request, { name: string; role: StaffRole }>();
+  const identify = async (c: Context): Promise<{ name: string; role: StaffRole } | undefined> => {
+    if (bearerOf(c.req.header('authorization')) !== undefined) return { name: 'admin', role: 'admin' };
+    const staff = await sessions.staffOf(getCookie(c, SESSION_COOKIE), token, now());
+    if (!staff) return { name: 'admin', role: 'admin' };
+    const role = deps.staff ? await deps.staff.roleOf(staff) : undefined;
+    return role ? { name: staff, role } : undefined;
+  };
+  // Viewers read; editors also change (corrections, notes, inbox replies); admins also manage accounts.
+  const neededRole = (c: Context): StaffRole =>
+    c.req.path.startsWith(`${base}/api/staff`) ? 'admin' : c.req.method === 'GET' || c.req.method === 'HEAD' ? 'viewer' : 'editor';
+  const actorOf = (c: Context) => who.get(c.req.raw)?.name ?? 'admin';
+
   app.use('*', async (c, next) => {
     const auth = await authOf(c);
-    if (auth === 'ok') return next();
+    if (auth === 'ok') {
+      const id = await identify(c);
+      if (!id) {
+        if (isApi(c)) throw new AppError('http:unauthorized', { message: 'this staff account no longer exists' });
+        return c.redirect(`${base}/login`, 302);
+      }
+      if (!hasRole(id.role, neededRole(c))) {
+        return isApi(c)
+          ? c.json({ error: 'forbidden', message: `role ${id.role} may not do this (needs ${neededRole(c)})` }, 403)
+          : c.html(loginPage(base, 'Tài khoản của anh/chị không có quyền làm việc này.'), 403);
+      }
+      who.set(c.req.raw, id);
+      return next();
+    }
     if (auth === 'blocked') {
       return isApi(c)
         ? c.json({ error: 'http:rate_limited', message: 'too many failed attempts from this address; try again in a few minutes' }, 429, { 'retry-after': '300' })
@@ -190,8 +234,9 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
     return c.html(overviewPage({ base, since, report, stored: await stored(), alerts }));
   });
 
-  if (deps.inbox) app.route('/', createInboxRoutes(deps.inbox, base));
-  if (deps.catalog) app.route('/', createCatalogAdminRoutes(deps.catalog, base));
+  if (deps.inbox) app.route('/', createInboxRoutes({ ...deps.inbox, staffOf: deps.inbox.staffOf ?? actorOf }, base));
+  if (deps.catalog) app.route('/', createCatalogAdminRoutes({ ...deps.catalog, actorOf: deps.catalog.actorOf ?? actorOf }, base));
+  if (deps.staff) app.route('/', createStaffRoutes(deps.staff, actorOf));
   if (deps.erase) app.route('/', createPrivacyRoutes({ erase: deps.erase }, base));
 
   app.get('/api/report', async (c) => c.json(await deps.report.report({ since: parseSince(sinceParam(c)) })));
