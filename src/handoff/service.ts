@@ -43,6 +43,8 @@ export interface HandoffServiceDeps {
   maxAttempts?: number;
   /** How long after closing a 👍/👎 still counts for the handoff; then the raw chat id is dropped (default 30 min). */
   ratingWindowMs?: number;
+  /** An open handoff nobody wrote in for this long is closed (default 7 days); the chat's next message is the bot's. */
+  staleAfterMs?: number;
 }
 
 export interface HandoffService {
@@ -164,6 +166,9 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
   }
 
   async function releaseClosed(): Promise<void> {
+    const at = now();
+    const stale = await store.closeStale(new Date(at.getTime() - (deps.staleAfterMs ?? 7 * 86_400_000)), at);
+    if (stale) log.info({ closed: stale }, 'handoffs without messages for a long time closed');
     for (const h of await store.forgettable(new Date(now().getTime() - ratingWindowMs))) {
       await store.forget(h.id, keyOf(h.channel, h.chatId));
     }

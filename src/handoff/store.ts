@@ -81,6 +81,8 @@ export interface HandoffStore {
   get(handoffId: number): Promise<HandoffView | undefined>;
   /** Audits that `staff` opened the unmasked texts of a handoff. */
   audit(handoffId: number, staff: string, at: Date): Promise<void>;
+  /** Closes open handoffs with no message since `before` (closed_by 'stale'); returns how many. */
+  closeStale(before: Date, at: Date): Promise<number>;
   /** Closed handoffs whose raw chat id may go: closed before `before` (the 👍/👎 window is over). */
   forgettable(before: Date): Promise<{ id: number; channel: string; chatId: string }[]>;
   /** Deletes every handoff of a chat (its chat key, or its raw id while that is kept). Returns how many. */
@@ -326,6 +328,15 @@ export function createHandoffStore(db: Db): HandoffStore {
 
     async audit(handoffId, staff, at) {
       await db.query(`INSERT INTO handoff_reveals (handoff_id, staff, at) VALUES ($1, $2, $3)`, [handoffId, staff, at.toISOString()]);
+    },
+
+    async closeStale(before, at) {
+      const rows = await db.query(
+        `UPDATE handoffs SET status = 'closed', closed_at = $2, closed_by = 'stale', waiting_since = NULL
+         WHERE status = 'open' AND last_activity_at < $1 RETURNING id`,
+        [before.toISOString(), at.toISOString()],
+      );
+      return rows.length;
     },
 
     async forgettable(before) {

@@ -172,6 +172,19 @@ describe.each(dbBackends)('handoff service ($backend)', ({ backend }) => {
     expect(replies.map((r) => r.text)).toEqual(chats.map((_, i) => (i % 2 === 0 ? '' : 'Bot: lệ phí bao nhiêu')));
   });
 
+  it('closes a handoff nobody wrote in for a week; the chat\'s next message is the bot\'s', async () => {
+    await answers.handle(msg('gặp cán bộ', 'c30'));
+    clock = new Date(MONDAY_9.getTime() + 6 * 86_400_000);
+    await service.tick();
+    expect(await service.listOpen()).toHaveLength(1);
+    clock = new Date(MONDAY_9.getTime() + 8 * 86_400_000);
+    await service.tick();
+    expect(await service.listOpen()).toEqual([]);
+    expect(await db.query('SELECT closed_by FROM handoffs')).toEqual([{ closed_by: 'stale' }]);
+    expect((await answers.handle(msg('lệ phí bao nhiêu', 'c30'))).text).toBe('Bot: lệ phí bao nhiêu');
+    expect(await db.query('SELECT chat_id FROM handoffs')).toEqual([{ chat_id: null }]);
+  });
+
   it('says from when an officer answers outside hours and on a holiday', async () => {
     clock = SUNDAY_10;
     const sunday = await answers.handle(msg('gặp cán bộ', 'c5'));
