@@ -14,6 +14,7 @@ import { createCliContext, type CliContext, type CliIo } from './context.js';
 import { registerAnswerCommands } from './answer.js';
 import { registerCatalogCommands } from './catalog.js';
 import { registerRetrievalCommands } from './retrieval.js';
+import { registerStaffCommands } from './staff.js';
 import { runReportCommand } from './report.js';
 
 export type { CliContext } from './context.js';
@@ -73,6 +74,7 @@ Examples:
   // The same embedder choice as serve (runtime.createEmbedder), so `index` and `search` never re-embed with another id.
   registerRetrievalCommands(program, ctx, { embedder: createEmbedder });
   registerAnswerCommands(program, ctx);
+  registerStaffCommands(program, ctx);
   program
     .command('center-sim')
     .description('serve the demo centre API (GET /dossiers/{code}, national sync format) for demos and tests')

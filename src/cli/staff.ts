@@ -1,13 +1,8 @@
 // `staff add|list|remove`: named dashboard accounts from the command line (the first admin is made here).
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import type { Db } from '../../db/db.js';
-import { createStaffStore, generatePassword, MIN_PASSWORD } from './staff.js';
-
-interface StaffCliContext {
-  db(): Promise<Db>;
-  out(line: string): void;
-}
+import type { CliContext } from './context.js';
+import { createStaffStore, generatePassword, MIN_PASSWORD } from '../server/admin/staff.js';
 
 /** Reads a password from a terminal without echoing it; undefined when stdin is not a terminal. */
 async function promptPassword(question: string): Promise<string | undefined> {
@@ -24,7 +19,7 @@ async function promptPassword(question: string): Promise<string | undefined> {
   }
 }
 
-export function registerStaffCommands(program: Command, ctx: () => StaffCliContext): void {
+export function registerStaffCommands(program: Command, ctx: () => CliContext): void {
   const staff = program.command('staff').description('named dashboard accounts: viewer (reads), editor (corrects, notes), admin (accounts)');
   staff
     .command('add')
@@ -53,6 +48,7 @@ export function registerStaffCommands(program: Command, ctx: () => StaffCliConte
     .action(async (name: string) => {
       const c = ctx();
       const removed = await createStaffStore(await c.db()).remove(name, 'cli');
+      if (!removed) c.exitCode = 1;
       c.out(removed ? `staff ${name} removed (their sessions end at once)` : `no staff account ${name}`);
     });
 }
