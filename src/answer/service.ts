@@ -276,145 +276,208 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     return `/${command.name} ${args}`.trim();
   }
 
+  /** One message being handled: who sent it, what they typed, and the chat's session as it was. */
+  interface Turn {
+    incoming: Incoming;
+    text: string;
+    at: Date;
+    chatHash: string;
+    chatKey: string;
+    limitKey: string;
+    session: ChatSession | undefined;
+    notes: string[];
+    log: Logger;
+    /** The text with personal numbers removed, computed once (searched, stored in the session, recorded). */
+    redacted(): string;
+  }
+
+  /** What a handler gives back: the reply, and what the session and the analytics record should keep of it. */
+  interface Handled {
+    reply: Reply;
+    /** Session fields to change; absent: the session is left as it was. */
+    session?: Partial<ChatSession>;
+    code?: string;
+    feedback?: 'up' | 'down';
+    comment?: string;
+    candidates?: SearchHit[];
+    aspects?: Aspect[];
+    /** The chat's data was deleted: nothing of this turn is stored. */
+    erased?: boolean;
+  }
+
+  type Kind =
+    | 'erase_confirm'
+    | 'command'
+    | 'feedback_button'
+    | 'choice_button'
+    | 'erase_request'
+    | 'emergency'
+    | 'dossier'
+    | 'dossier_without_code'
+    | 'empty'
+    | 'greeting'
+    | 'help'
+    | 'thanks'
+    | 'feedback'
+    | 'choice'
+    | 'more'
+    | 'question';
+
+  /** What kind of message this is: buttons and commands first, then what the text says (understand). */
+  function classify(t: Turn): { kind: Kind; u?: Understanding; dossierCode?: string } {
+    const { incoming, text, session } = t;
+    if (session?.pending === 'erase' && deps.erase) return { kind: 'erase_confirm' };
+    if (incoming.command) return { kind: 'command' };
+    if (incoming.action?.type === 'feedback') return { kind: 'feedback_button' };
+    if (incoming.action?.type === 'choice') return { kind: 'choice_button' };
+    // The web chat sends commands as text.
+    if (deps.erase && (privacyCues().isEraseRequest(text) || /^\/xoadulieu\s*$/i.test(text.trim()))) return { kind: 'erase_request' };
+    const u = understand(text, Boolean(session?.lastCode));
+    const dossierCode = u.kind === 'question' ? deps.dossier?.detect(text) : undefined;
+    if (u.kind === 'emergency') return { kind: 'emergency', u };
+    if (dossierCode && deps.dossier) return { kind: 'dossier', u, dossierCode };
+    // "theo dõi hồ sơ" / "ngừng theo dõi" naming nothing but the dossier.
+    if (u.dossierIntent && deps.dossier && u.topic.every((w) => w === 'ho' || w === 'so')) return { kind: 'dossier_without_code', u };
+    if (u.kind === 'feedback_up' || u.kind === 'feedback_down') return { kind: 'feedback', u };
+    if (u.kind === 'empty' || u.kind === 'greeting' || u.kind === 'help' || u.kind === 'thanks' || u.kind === 'choice' || u.kind === 'more') return { kind: u.kind, u };
+    return { kind: 'question', u };
+  }
+
+  const feedbackReply = (value: 'up' | 'down') => reply('feedback', value === 'up' ? texts.feedbackUp() : texts.feedbackDown(deps.centre));
+
+  const handlers: Record<Kind, (t: Turn, c: ReturnType<typeof classify>) => Promise<Handled>> = {
+    // The bot asked "xóa dữ liệu?": only "đồng ý" / "có" deletes; anything else cancels.
+    async erase_confirm(t) {
+      const { incoming } = t;
+      if (incoming.command || incoming.action || !privacyCues().isConfirmation(t.text)) return { reply: reply('smalltalk', texts.eraseCancelled()), session: {} };
+      const items = await deps.erase!({ channel: incoming.channel, chatId: incoming.chatId, userRef: incoming.userRef });
+      await deps.sessions.delete?.(t.chatKey);
+      t.log.info({ erased: items.filter((i) => i.count).map((i) => `${i.table}:${i.count}`) }, "chat data erased at the citizen's request");
+      const what = describeErased(items);
+      return { reply: reply('smalltalk', what ? texts.eraseDone(what) : texts.eraseNothing()), erased: true };
+    },
+    command: (t) => handleCommand(t.incoming, t.chatHash, t.limitKey, t.session),
+    async feedback_button(t) {
+      const value = (t.incoming.action as { value: 'up' | 'down' }).value;
+      return { reply: feedbackReply(value), feedback: value, code: t.session?.lastCode };
+    },
+    choice_button: (t) => choose((t.incoming.action as { index: number }).index, t.session, t.notes),
+    erase_request: async () => ({ reply: reply('smalltalk', texts.eraseAsk()), session: { pending: 'erase' } }),
+    emergency: async () => ({ reply: reply('emergency', texts.emergency()) }),
+    async dossier(t, { u, dossierCode: code }) {
+      const { incoming, chatHash, limitKey } = t;
+      const port = deps.dossier!;
+      const r =
+        u!.dossierIntent === 'unfollow'
+          ? await port.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code })
+          : u!.dossierIntent === 'follow'
+            ? await port.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, limitKey, code: code! })
+            : await port.lookup({ chatHash, limitKey, code: code! });
+      return { reply: reply('dossier', r.text) };
+    },
+    // "ngừng theo dõi" with no code stops every subscription of the chat (as /huytheodoi does); "theo dõi hồ sơ" with
+    // no code asks for it.
+    async dossier_without_code(t, { u }) {
+      if (u!.dossierIntent !== 'unfollow') return { reply: reply('dossier', texts.dossierUsage()) };
+      const r = await deps.dossier!.unfollow({ channel: t.incoming.channel, chatId: t.incoming.chatId, chatHash: t.chatHash });
+      return { reply: reply('dossier', r.text) };
+    },
+    empty: async () => ({ reply: reply('smalltalk', texts.empty()) }),
+    greeting: async () => ({ reply: reply('smalltalk', texts.greeting(deps.centre)) }),
+    help: async () => ({ reply: reply('smalltalk', texts.help()) }),
+    thanks: async () => ({ reply: reply('smalltalk', texts.thanks()) }),
+    async feedback(t, { u }) {
+      const value = u!.kind === 'feedback_up' ? 'up' : 'down';
+      return { reply: feedbackReply(value), feedback: value, code: t.session?.lastCode };
+    },
+    choice: (t, { u }) => choose(u!.choice!, t.session, t.notes),
+    async more(t) {
+      const p = await procedureOrUndefined(t.session?.lastCode);
+      return { reply: p ? await answerWith(p, [], t.text, [], true) : reply('smalltalk', texts.noContext()), code: p?.code };
+    },
+    async question(t, { u }) {
+      // What is searched (and embedded, with EMBEDDING_MODEL at a provider) is the redacted text: no phone or ID numbers.
+      const r = await handleQuestion(t.redacted(), u!, t.session, t.notes);
+      const code = r.session.lastCode ?? (r.reply.outcome === 'answered' ? r.reply.citations[0]?.code : undefined);
+      return { reply: r.reply, candidates: r.candidates, code, session: { ...r.session, lastQuestion: t.redacted().slice(0, 500) } };
+    },
+  };
+
+  /** After an unresolved answer, or a second list in a row, the citizen is offered an officer (when there are any). */
+  function withHandoffOffer(result: Reply, session: ChatSession | undefined): Reply {
+    if (!deps.offerHandoff) return result;
+    if (result.outcome !== 'unresolved' && !(result.outcome === 'clarify' && session?.lastOutcome === 'clarify')) return result;
+    return { ...result, text: `${result.text}\n\n${texts.handoffOffer()}`, offerHandoff: true };
+  }
+
+  /** The session after this turn: the handler's changes over what was kept; a pending question never carries over. */
+  async function saveSession(t: Turn, next: Partial<ChatSession>, outcome: Outcome): Promise<void> {
+    const { session } = t;
+    const merged = {
+      lastCode: 'lastCode' in next ? next.lastCode : session?.lastCode,
+      lastAspects: next.lastAspects ?? session?.lastAspects ?? [],
+      lastChoices: next.lastChoices ?? session?.lastChoices ?? [],
+      lastQuestion: next.lastQuestion ?? session?.lastQuestion,
+      lastOutcome: outcome,
+      pending: next.pending,
+    };
+    await deps.sessions.set(t.chatKey, merged, t.at).catch((err) => t.log.warn({ err: (err as Error).message }, 'session not saved'));
+  }
+
+  /** The analytics record of a turn: redacted text (a dossier code after /hoso is masked), outcome, candidates. */
+  function record(t: Turn, h: Handled, latencyMs: number): void {
+    const { incoming } = t;
+    deps.recorder?.record({
+      at: t.at,
+      channel: incoming.channel,
+      chatHash: t.chatHash,
+      text: (incoming.command ? commandRecord(incoming.command) : t.redacted()).slice(0, 1000),
+      aspects: h.aspects ?? [],
+      outcome: h.reply.outcome,
+      code: h.code ?? h.reply.citations[0]?.code,
+      candidates: (h.candidates ?? []).slice(0, 8).map((x) => ({ code: x.code, score: Math.round(x.score * 1000) / 1000 })),
+      latencyMs: Math.round(latencyMs * 10) / 10,
+      feedback: h.feedback,
+      comment: h.comment,
+    });
+  }
+
   async function handle(incoming: Incoming): Promise<Reply> {
     const started = performance.now();
     const at = now();
     const chatHash = hashId(`${incoming.channel}:${incoming.chatId}`);
-    const chatKey = `${incoming.channel}:${chatHash}`;
-    const limitKey = hashId(`limit:${incoming.channel}:${incoming.limitKey ?? incoming.userRef ?? incoming.chatId}`);
     const text = (incoming.text ?? '').slice(0, MAX_TEXT);
-    // Redacted once: for the session's last question and for the analytics record.
     let redactedText: string | undefined;
-    const redactedOnce = () => (redactedText ??= deps.redact(text));
-    const log = deps.logger.child({ chat: chatHash, channel: incoming.channel });
-    let result: Reply;
-    let aspectsAsked: Aspect[] = [];
-    let candidates: SearchHit[] = [];
-    let code: string | undefined;
-    let feedback: 'up' | 'down' | undefined;
-    let comment: string | undefined;
-    let session: ChatSession | undefined;
-    let erased = false;
+    const t: Turn = {
+      incoming,
+      text,
+      at,
+      chatHash,
+      chatKey: `${incoming.channel}:${chatHash}`,
+      limitKey: hashId(`limit:${incoming.channel}:${incoming.limitKey ?? incoming.userRef ?? incoming.chatId}`),
+      session: undefined,
+      notes: [],
+      log: deps.logger.child({ chat: chatHash, channel: incoming.channel }),
+      redacted: () => (redactedText ??= deps.redact(text)),
+    };
+    let handled: Handled;
     try {
-      session = await deps.sessions.get(chatKey, at).catch((err) => {
-        log.warn({ err: (err as Error).message }, 'session unavailable');
+      t.session = await deps.sessions.get(t.chatKey, at).catch((err) => {
+        t.log.warn({ err: (err as Error).message }, 'session unavailable');
         return undefined;
       });
-      let next: Partial<ChatSession> | undefined;
-      const notes = deps.notesFor?.(text) ?? [];
-
-      if (session?.pending === 'erase' && deps.erase) {
-        // The bot asked "xóa dữ liệu?": only "đồng ý" / "có" deletes; anything else cancels.
-        if (!incoming.command && !incoming.action && privacyCues().isConfirmation(text)) {
-          const items = await deps.erase({ channel: incoming.channel, chatId: incoming.chatId, userRef: incoming.userRef });
-          await deps.sessions.delete?.(chatKey);
-          erased = true;
-          const what = describeErased(items);
-          result = reply('smalltalk', what ? texts.eraseDone(what) : texts.eraseNothing());
-          log.info({ erased: items.filter((i) => i.count).map((i) => `${i.table}:${i.count}`) }, 'chat data erased at the citizen\'s request');
-        } else {
-          result = reply('smalltalk', texts.eraseCancelled());
-          next = {};
-        }
-      } else if (incoming.command) {
-        const r = await handleCommand(incoming, chatHash, limitKey, session);
-        result = r.reply;
-        next = r.session;
-        comment = r.comment;
-        code = r.code;
-      } else if (incoming.action?.type === 'feedback') {
-        feedback = incoming.action.value;
-        code = session?.lastCode;
-        result = reply('feedback', feedback === 'up' ? texts.feedbackUp() : texts.feedbackDown(deps.centre));
-      } else if (incoming.action?.type === 'choice') {
-        const r = await choose(incoming.action.index, session, notes);
-        result = r.reply;
-        next = r.session;
-        code = r.code;
-      } else if (deps.erase && (privacyCues().isEraseRequest(text) || /^\/xoadulieu\s*$/i.test(text.trim()))) {
-        // The web chat sends commands as text.
-        result = reply('smalltalk', texts.eraseAsk());
-        next = { pending: 'erase' };
-      } else {
-        const u = understand(text, Boolean(session?.lastCode));
-        aspectsAsked = u.aspects;
-        const dossierCode = u.kind === 'question' ? deps.dossier?.detect(text) : undefined;
-        if (u.kind === 'emergency') result = reply('emergency', texts.emergency());
-        else if (dossierCode && deps.dossier) {
-          const r = u.dossierIntent === 'unfollow'
-            ? await deps.dossier.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code: dossierCode })
-            : u.dossierIntent === 'follow'
-              ? await deps.dossier.follow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, limitKey, code: dossierCode })
-              : await deps.dossier.lookup({ chatHash, limitKey, code: dossierCode });
-          result = reply('dossier', r.text);
-        } else if (u.dossierIntent && !dossierCode && deps.dossier && u.topic.every((w) => w === 'ho' || w === 'so')) {
-          // "ngừng theo dõi" with no code stops every subscription of the chat (as /huytheodoi does); "theo dõi hồ sơ"
-          // with no code asks for it.
-          result =
-            u.dossierIntent === 'unfollow'
-              ? reply('dossier', (await deps.dossier.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash })).text)
-              : reply('dossier', texts.dossierUsage());
-        } else if (u.kind === 'empty') result = reply('smalltalk', texts.empty());
-        else if (u.kind === 'greeting') result = reply('smalltalk', texts.greeting(deps.centre));
-        else if (u.kind === 'help') result = reply('smalltalk', texts.help());
-        else if (u.kind === 'thanks') result = reply('smalltalk', texts.thanks());
-        else if (u.kind === 'feedback_up' || u.kind === 'feedback_down') {
-          feedback = u.kind === 'feedback_up' ? 'up' : 'down';
-          code = session?.lastCode;
-          result = reply('feedback', feedback === 'up' ? texts.feedbackUp() : texts.feedbackDown(deps.centre));
-        } else if (u.kind === 'choice') {
-          const r = await choose(u.choice!, session, notes);
-          result = r.reply;
-          next = r.session;
-          code = r.code;
-        } else if (u.kind === 'more') {
-          const p = await procedureOrUndefined(session?.lastCode);
-          result = p ? await answerWith(p, [], text, [], true) : reply('smalltalk', texts.noContext());
-          code = p?.code;
-        } else {
-          // What is searched (and embedded, with EMBEDDING_MODEL at a provider) is the redacted text: no phone or ID numbers.
-          const r = await handleQuestion(redactedOnce(), u, session, notes);
-          result = r.reply;
-          candidates = r.candidates;
-          code = r.session.lastCode ?? (result.outcome === 'answered' ? result.citations[0]?.code : undefined);
-          next = { ...r.session, lastQuestion: redactedOnce().slice(0, 500) };
-        }
-      }
-      if (deps.offerHandoff && (result.outcome === 'unresolved' || (result.outcome === 'clarify' && session?.lastOutcome === 'clarify'))) {
-        result = { ...result, text: `${result.text}\n\n${texts.handoffOffer()}`, offerHandoff: true };
-      }
-      if (next) {
-        const merged = {
-          lastCode: 'lastCode' in next ? next.lastCode : session?.lastCode,
-          lastAspects: next.lastAspects ?? session?.lastAspects ?? [],
-          lastChoices: next.lastChoices ?? session?.lastChoices ?? [],
-          lastQuestion: next.lastQuestion ?? session?.lastQuestion,
-          lastOutcome: result.outcome,
-          // Never inherited: a question waits for the very next message only.
-          pending: next.pending,
-        };
-        await deps.sessions.set(chatKey, merged, at).catch((err) => log.warn({ err: (err as Error).message }, 'session not saved'));
-      }
+      t.notes = deps.notesFor?.(text) ?? [];
+      const c = classify(t);
+      handled = await handlers[c.kind](t, c);
+      handled = { aspects: c.u?.aspects, ...handled, reply: withHandoffOffer(handled.reply, t.session) };
+      if (handled.session) await saveSession(t, handled.session, handled.reply.outcome);
     } catch (err) {
-      log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'answer failed');
-      result = reply('error', userMessageFor(err));
+      t.log.error({ err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'answer failed');
+      handled = { reply: reply('error', userMessageFor(err)) };
     }
-    const latencyMs = performance.now() - started;
     // After a deletion nothing of the chat is stored again, not even the "đồng ý" that confirmed it.
-    if (!erased) deps.recorder?.record({
-      at,
-      channel: incoming.channel,
-      chatHash,
-      text: (incoming.command ? commandRecord(incoming.command) : redactedOnce()).slice(0, 1000),
-      aspects: aspectsAsked,
-      outcome: result.outcome,
-      code: code ?? result.citations[0]?.code,
-      candidates: candidates.slice(0, 8).map((h) => ({ code: h.code, score: Math.round(h.score * 1000) / 1000 })),
-      latencyMs: Math.round(latencyMs * 10) / 10,
-      feedback,
-      comment,
-    });
-    return result;
+    if (!handled.erased) record(t, handled, performance.now() - started);
+    return handled.reply;
   }
 
   return { handle };
