@@ -4,6 +4,7 @@ import type { Level } from '../catalog/schema.js';
 import { analyzeText } from '../text/analyze.js';
 import type { Lexicon } from '../text/lexicon.js';
 import type { Embedder, SearchHit, Searcher } from './types.js';
+import { defaultRankingParams, type RankingParams } from './searcher.js';
 
 /**
  * Hybrid search done by PostgreSQL itself, for catalogs too large to hold in memory (tens of thousands of
@@ -15,9 +16,11 @@ export interface PgSearcherDeps {
   db: Db;
   embedder: Embedder;
   lexicon?: Lexicon;
-  /** Candidates per channel. */
-  candidates?: number;
-  confidentAt?: number;
+  /**
+   * The same ranking configuration as the in-memory searcher (channel weights, candidates per channel, confidentAt);
+   * the database computes neither BM25 nor name cover, so the rest does not apply here.
+   */
+  params?: Partial<RankingParams>;
 }
 
 /** Creates the HNSW index for this embedder's vectors (partial and on a cast, since the column has no fixed size). */
@@ -30,7 +33,10 @@ export async function ensureHnswIndex(db: Db, embedder: Embedder): Promise<void>
 }
 
 export function createPgSearcher(deps: PgSearcherDeps): Searcher {
-  const k = deps.candidates ?? 50;
+  const P = { ...defaultRankingParams, ...deps.params };
+  const k = P.candidates;
+  // The best fused score possible (first in both channels): scores and confidence are shares of it, as in memory.
+  const maxFused = P.lexicalWeight + P.vectorWeight;
   const dims = deps.embedder.dimensions;
   // The HNSW index is partial on the embedder id: the predicate must be a literal for the planner to use it.
   const idLiteral = `'${deps.embedder.id.replace(/'/g, "''")}'`;
@@ -83,13 +89,13 @@ export function createPgSearcher(deps: PgSearcherDeps): Searcher {
       ]);
       const fused = new Map<string, number>();
       const lMax = lexRows[0]?.r || 1;
-      for (const r of lexRows) fused.set(r.code, (fused.get(r.code) ?? 0) + r.r / lMax);
+      for (const r of lexRows) fused.set(r.code, (fused.get(r.code) ?? 0) + P.lexicalWeight * (r.r / lMax));
       const vMax = vecRows[0]?.sim ?? 1;
       const seenVec = new Set<string>();
       for (const r of vecRows) {
         if (seenVec.has(r.code)) continue;
         seenVec.add(r.code);
-        fused.set(r.code, (fused.get(r.code) ?? 0) + 0.3 * (r.sim / (vMax || 1)));
+        fused.set(r.code, (fused.get(r.code) ?? 0) + P.vectorWeight * (r.sim / (vMax || 1)));
       }
       let ranked = [...fused].sort((x, y) => y[1] - x[1]);
       if (options.codes) ranked = ranked.filter(([c]) => options.codes!.includes(c));
@@ -104,15 +110,17 @@ export function createPgSearcher(deps: PgSearcherDeps): Searcher {
       const results: SearchHit[] = ranked.map(([code, s]) => ({
         code,
         name: byCode.get(code)?.name ?? code,
-        score: Math.round(Math.min(1, s / 1.3) * 1000) / 1000,
+        score: Math.round(Math.min(1, s / maxFused) * 1000) / 1000,
         field: byCode.get(code)?.field,
         levels: Array.isArray(byCode.get(code)?.levels) ? (byCode.get(code)!.levels as Level[]) : [],
       }));
+      // Without name cover or a BM25 margin, confidence is the top hit's share of the best possible fused score: a
+      // procedure first in both channels reaches 1.
       const confidence = results[0]?.score ?? 0;
       return {
         results,
         confidence,
-        confident: confidence >= (deps.confidentAt ?? 0.9),
+        confident: confidence >= P.confidentAt,
         ms: Math.round((performance.now() - t0) * 100) / 100,
       };
     },

@@ -54,6 +54,11 @@ export interface RankingParams {
    * fees), so that a detailed procedure with a comparable match ranks first; a clearly better listed-only match still wins.
    */
   listedOnlyPenalty: number;
+  /**
+   * How confidence is made from the evidence for the top hit (weights summing to 1): the share of its name the question
+   * covers, its lexical margin over the runner-up (doubled, at most 1), and its vector similarity.
+   */
+  confidenceWeights: { cover: number; margin: number; vector: number };
 }
 
 export const defaultRankingParams: RankingParams = {
@@ -73,6 +78,7 @@ export const defaultRankingParams: RankingParams = {
   fusion: 'score',
   actionPenalty: 0.15,
   listedOnlyPenalty: 0.2,
+  confidenceWeights: { cover: 0.6, margin: 0.25, vector: 0.15 },
 };
 
 export interface SearcherDeps {
@@ -441,7 +447,7 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     }
 
     const top1 = topEvidence(ix, qb, ranked, lex);
-    const confidence = confidenceOf(top1, vec);
+    const confidence = confidenceOf(top1, vec, P.confidenceWeights);
     const signals = top1 ? signalsOf(ix, qb, top1, analysis, asked, askingTokens(question, deps.lexicon, analysis)) : undefined;
     return {
       results,
@@ -562,9 +568,9 @@ function signalsOf(ix: Index, qb: Set<string>, top: TopEvidence, analysis: TextA
  * How sure we are that the top hit is what was asked, 0..1. Evidence: how much of the top procedure's name the
  * question covers (folded bigrams, lexicon expansions included), and the lexical margin over the runner-up.
  */
-function confidenceOf(top: TopEvidence | undefined, vec: Float64Array): number {
+function confidenceOf(top: TopEvidence | undefined, vec: Float64Array, w: RankingParams['confidenceWeights']): number {
   if (!top) return 0;
-  const c = 0.6 * top.cover + 0.25 * Math.min(1, top.margin * 2) + 0.15 * Math.max(0, vec[top.p]!);
+  const c = w.cover * top.cover + w.margin * Math.min(1, top.margin * 2) + w.vector * Math.max(0, vec[top.p]!);
   return Math.round(Math.min(1, Math.max(0, c)) * 1000) / 1000;
 }
 

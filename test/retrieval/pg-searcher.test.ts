@@ -38,6 +38,17 @@ describe.each(dbBackends)('database-side search on $backend', ({ backend }) => {
     expect(empty.confident).toBe(false);
   });
 
+  it('ranks with the in-memory searcher\'s configuration: channel weights and the confidence bar', async () => {
+    const q = 'thủ tục đăng ký kết hôn cần giấy tờ gì';
+    const both = await createPgSearcher({ db, embedder }).search(q, { top: 3 });
+    // Without the vector channel, a name match still scores its full lexical share (1 of 1).
+    const lexicalOnly = await createPgSearcher({ db, embedder, params: { vectorWeight: 0 } }).search(q, { top: 3 });
+    expect(lexicalOnly.results[0]).toMatchObject({ code: 'T.0002', score: 1 });
+    expect(both.results[0]!.score).toBeLessThanOrEqual(1);
+    expect((await createPgSearcher({ db, embedder, params: { confidentAt: 1.01 } }).search(q)).confident).toBe(false);
+    expect((await createPgSearcher({ db, embedder, params: { confidentAt: 0.01 } }).search(q)).confident).toBe(true);
+  });
+
   it('many searches at once (both channels in flight together) give what they give one at a time', async () => {
     const s = createPgSearcher({ db, embedder });
     const qs = ['khai sinh cho con', 'đăng ký thường trú', 'thành lập hộ kinh doanh', 'chứng thực bản sao', 'cấp đổi sổ đỏ'];
