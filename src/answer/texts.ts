@@ -17,13 +17,14 @@ export const texts = {
     `Xin chào anh/chị! Tôi là trợ lý tra cứu thủ tục hành chính của ${c.name}.\n\n` +
     'Anh/chị có thể hỏi: cần giấy tờ gì, mất bao lâu, lệ phí bao nhiêu, nộp ở đâu, nộp online được không — ví dụ "làm giấy khai sinh cho con cần những gì?". ' +
     'Để tra cứu hồ sơ đã nộp, gửi mã hồ sơ in trên giấy hẹn.\n\n' +
-    'Riêng tư: tôi không bao giờ hỏi mật khẩu, mã OTP hay ảnh giấy tờ tùy thân. Câu hỏi được lưu ở dạng đã che số điện thoại, số giấy tờ để cải thiện dịch vụ.',
+    'Riêng tư: tôi không bao giờ hỏi mật khẩu, mã OTP hay ảnh giấy tờ tùy thân. Câu hỏi được lưu ở dạng đã che số điện thoại, số giấy tờ để cải thiện dịch vụ; gửi /xoadulieu để xóa dữ liệu của anh/chị.',
   help: () =>
     'Tôi có thể giúp:\n' +
     '- Tra cứu thủ tục: hỏi bằng lời thường, ví dụ "đăng ký kết hôn cần gì", "lệ phí cấp lại giấy phép lái xe".\n' +
     '- Xem đầy đủ một thủ tục: /tt <mã hoặc tên thủ tục>, ví dụ /tt 1.001193.\n' +
     '- Tra cứu hồ sơ: /hoso <mã hồ sơ>; theo dõi hồ sơ: /theodoi <mã hồ sơ>; hủy theo dõi: /huytheodoi.\n' +
-    '- Góp ý: /gopy <nội dung>.\n\n' +
+    '- Góp ý: /gopy <nội dung>.\n' +
+    '- Xóa dữ liệu trợ lý đã lưu về anh/chị: /xoadulieu.\n\n' +
     'Khi có nhiều thủ tục gần giống, tôi sẽ đưa danh sách để anh/chị gõ số chọn.',
   thanks: () => 'Cảm ơn anh/chị! Nếu cần tra cứu thêm thủ tục nào, anh/chị cứ hỏi nhé.',
   feedbackUp: () => 'Cảm ơn anh/chị đã phản hồi! Chúc anh/chị làm thủ tục thuận lợi.',
@@ -52,6 +53,13 @@ export const texts = {
   ttNotFound: (q: string) => `Không tìm thấy thủ tục "${q}". Anh/chị thử gõ mã thủ tục (ví dụ 1.001193) hoặc tên khác.`,
   gopyUsage: () => 'Cách dùng: /gopy <nội dung góp ý>. Góp ý được gửi ẩn danh tới Trung tâm.',
   gopyThanks: () => 'Cảm ơn anh/chị đã góp ý! Nội dung đã được chuyển tới Trung tâm.',
+  eraseAsk: () =>
+    'Anh/chị muốn xóa dữ liệu trợ lý đã lưu về cuộc trò chuyện này (câu hỏi đã gửi, các lần tra cứu hồ sơ, hồ sơ đang theo dõi, phiên trò chuyện)? Việc xóa không hoàn tác được.\n\nGõ "đồng ý" để xóa; gửi bất kỳ nội dung nào khác để hủy.',
+  eraseDone: (what: string) =>
+    `Đã xóa dữ liệu của anh/chị: ${what}. Số liệu thống kê chung (không kèm nội dung câu hỏi, không gắn với anh/chị) vẫn được giữ.`,
+  eraseNothing: () => 'Trợ lý không còn lưu dữ liệu nào của anh/chị trong cuộc trò chuyện này.',
+  eraseCancelled: () => 'Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của anh/chị vẫn được giữ như cũ.',
+  eraseOff: (c: CentreInfo) => `Chức năng xóa dữ liệu chưa được bật ở đây. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
   eraseAsk: () =>
     'Anh/chị muốn xóa dữ liệu trợ lý đã lưu về cuộc trò chuyện này (câu hỏi đã gửi, các lần tra cứu hồ sơ, hồ sơ đang theo dõi, phiên trò chuyện)? Việc xóa không hoàn tác được.\n\nGõ "đồng ý" để xóa; gửi bất kỳ nội dung nào khác để hủy.',
   eraseDone: (what: string) =>
