@@ -60,13 +60,6 @@ export const texts = {
   eraseNothing: () => 'Trợ lý không còn lưu dữ liệu nào của anh/chị trong cuộc trò chuyện này.',
   eraseCancelled: () => 'Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của anh/chị vẫn được giữ như cũ.',
   eraseOff: (c: CentreInfo) => `Chức năng xóa dữ liệu chưa được bật ở đây. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
-  eraseAsk: () =>
-    'Anh/chị muốn xóa dữ liệu trợ lý đã lưu về cuộc trò chuyện này (câu hỏi đã gửi, các lần tra cứu hồ sơ, hồ sơ đang theo dõi, phiên trò chuyện)? Việc xóa không hoàn tác được.\n\nGõ "đồng ý" để xóa; gửi bất kỳ nội dung nào khác để hủy.',
-  eraseDone: (what: string) =>
-    `Đã xóa dữ liệu của anh/chị: ${what}. Số liệu thống kê chung (không kèm nội dung câu hỏi, không gắn với anh/chị) vẫn được giữ.`,
-  eraseNothing: () => 'Trợ lý không còn lưu dữ liệu nào của anh/chị trong cuộc trò chuyện này.',
-  eraseCancelled: () => 'Đã hủy yêu cầu xóa dữ liệu. Dữ liệu của anh/chị vẫn được giữ như cũ.',
-  eraseOff: (c: CentreInfo) => `Chức năng xóa dữ liệu chưa được bật ở đây. Anh/chị vui lòng liên hệ ${contactLine(c)}.`,
   dossierOff: (c: CentreInfo) =>
     `Chức năng tra cứu hồ sơ chưa được bật. ${c.dossierLookup ? `Anh/chị có thể tra cứu tại ${c.dossierLookup} hoặc` : 'Anh/chị vui lòng'} liên hệ ${contactLine(c)}.`,
   handoffOffer: () => 'Anh/chị cũng có thể gặp cán bộ của Trung tâm ngay trong cuộc trò chuyện này: gõ /canbo hoặc bấm "Gặp cán bộ".',
