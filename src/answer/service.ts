@@ -19,6 +19,7 @@ import { texts, type CentreInfo } from './texts.js';
 import { choiceOf, decide, defaultThresholds, type AnswerThresholds } from './decide.js';
 import { describeErased, type ChatEraser } from '../privacy/per-chat.js';
 import { defaultPrivacyCues, type PrivacyCues } from '../privacy/cues.js';
+import { detectDossierCode } from '../dossier/code.js';
 
 export type { AnswerThresholds } from './decide.js';
 
@@ -333,11 +334,13 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     // The web chat sends commands as text.
     if (deps.erase && (privacyCues().isEraseRequest(text) || /^\/xoadulieu\s*$/i.test(text.trim()))) return { kind: 'erase_request' };
     const u = understand(text, Boolean(session?.lastCode));
-    const dossierCode = u.kind === 'question' ? deps.dossier?.detect(text) : undefined;
+    // A dossier code is recognised even when lookups are off: the citizen is told so (instead of the code being
+    // searched as a question).
+    const dossierCode = u.kind === 'question' ? (deps.dossier ? deps.dossier.detect(text) : detectDossierCode(text)) : undefined;
     if (u.kind === 'emergency') return { kind: 'emergency', u };
-    if (dossierCode && deps.dossier) return { kind: 'dossier', u, dossierCode };
+    if (dossierCode) return { kind: 'dossier', u, dossierCode };
     // "theo dõi hồ sơ" / "ngừng theo dõi" naming nothing but the dossier.
-    if (u.dossierIntent && deps.dossier && u.topic.every((w) => w === 'ho' || w === 'so')) return { kind: 'dossier_without_code', u };
+    if (u.dossierIntent && u.topic.every((w) => w === 'ho' || w === 'so')) return { kind: 'dossier_without_code', u };
     if (u.kind === 'feedback_up' || u.kind === 'feedback_down') return { kind: 'feedback', u };
     if (u.kind === 'empty' || u.kind === 'greeting' || u.kind === 'help' || u.kind === 'thanks' || u.kind === 'choice' || u.kind === 'more') return { kind: u.kind, u };
     return { kind: 'question', u };
@@ -366,7 +369,8 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     emergency: async () => ({ reply: reply('emergency', texts.emergency()) }),
     async dossier(t, { u, dossierCode: code }) {
       const { incoming, chatHash, limitKey } = t;
-      const port = deps.dossier!;
+      if (!deps.dossier) return { reply: reply('dossier', texts.dossierOff(deps.centre)) };
+      const port = deps.dossier;
       const r =
         u!.dossierIntent === 'unfollow'
           ? await port.unfollow({ channel: incoming.channel, chatId: incoming.chatId, chatHash, code })
@@ -378,6 +382,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     // "ngừng theo dõi" with no code stops every subscription of the chat (as /huytheodoi does); "theo dõi hồ sơ" with
     // no code asks for it.
     async dossier_without_code(t, { u }) {
+      if (!deps.dossier) return { reply: reply('dossier', texts.dossierOff(deps.centre)) };
       if (u!.dossierIntent !== 'unfollow') return { reply: reply('dossier', texts.dossierUsage()) };
       const r = await deps.dossier!.unfollow({ channel: t.incoming.channel, chatId: t.incoming.chatId, chatHash: t.chatHash });
       return { reply: reply('dossier', r.text) };
