@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'http:validation'
   | 'http:not_found'
   | 'http:unauthorized'
+  | 'http:forbidden'
   | 'http:rate_limited'
+  | 'http:busy'
+  | 'admin:disabled'
   | 'catalog:invalid'
   | 'catalog:not_found'
   | 'center_api:timeout'
@@ -67,4 +70,9 @@ export const userMessages: Partial<Record<ErrorCode, string>> & { internal: stri
 export function userMessageFor(e: unknown): string {
   if (e instanceof AppError) return userMessages[e.code] ?? userMessages.internal;
   return userMessages.internal;
+}
+
+/** The JSON body of an error response: `{ error: <an ErrorCode>, message }` (the code typed, so every one is listed above). */
+export function errorBody(code: ErrorCode, message?: string): { error: ErrorCode; message?: string } {
+  return message === undefined ? { error: code } : { error: code, message };
 }

@@ -7,7 +7,7 @@ import type { Db } from '../db/db.js';
 import type { Logger } from '../logger.js';
 import type { AnswerService } from '../channels/types.js';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { AppError, isAppError, userMessages } from '../errors.js';
+import { AppError, isAppError, userMessages, errorBody } from '../errors.js';
 import { createChatRateLimiter, type ChatRateLimiter } from './rate-limit.js';
 import { createClientAddressResolver } from './client-address.js';
 import { bearerOf, createAuthThrottle, safeEqual, type AuthThrottle } from './admin/auth.js';
@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'payload_too_large', message: `body exceeds ${MAX_BODY_BYTES} bytes` }, 413),
+      onError: (c) => c.json(errorBody('http:too_large', `body exceeds ${MAX_BODY_BYTES} bytes`), 413),
     }),
   );
 
@@ -131,7 +131,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       status,
     );
   });
-  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) => c.json(errorBody('http:not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   const healthThrottle = deps.authThrottle ?? createAuthThrottle();
   app.get('/health', async (c) => {
@@ -141,7 +141,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     let details = false;
     if (bearer !== undefined && deps.adminToken) {
       const address = c.get('clientAddress');
-      if (healthThrottle.blocked(address)) return c.json({ error: 'http:rate_limited', message: 'too many failed attempts from this address' }, 429);
+      if (healthThrottle.blocked(address)) return c.json(errorBody('http:rate_limited', 'too many failed attempts from this address'), 429);
       details = safeEqual(bearer, deps.adminToken);
       if (!details) healthThrottle.fail(address);
     }

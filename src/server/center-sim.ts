@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app.js';
 import { timingSafeEqual } from 'node:crypto';
 import { listen } from './listen.js';
-import { AppError } from '../errors.js';
+import { AppError, errorBody } from '../errors.js';
 import { loadWorkingCalendar } from '../dossier/calendar.js';
 import { normalizeDossierCode } from '../dossier/code.js';
 import { createSimulatorProvider } from '../dossier/simulator.js';
@@ -31,15 +31,15 @@ export function createCenterSimApp(options: CenterSimOptions): Hono<AppEnv> {
   app.use('*', async (c, next) => {
     if (options.token) {
       const auth = c.req.header('authorization') ?? '';
-      if (!sameSecret(auth, `Bearer ${options.token}`)) return c.json({ error: 'unauthorized' }, 401);
+      if (!sameSecret(auth, `Bearer ${options.token}`)) return c.json(errorBody('http:unauthorized'), 401);
     }
     await next();
   });
   app.get('/dossiers/:code', async (c) => {
     const d = await options.provider.getDossier(normalizeDossierCode(c.req.param('code')));
-    return d ? c.json(toNational(d)) : c.json({ error: 'not_found' }, 404);
+    return d ? c.json(toNational(d)) : c.json(errorBody('http:not_found'), 404);
   });
-  app.notFound((c) => c.json({ error: 'not_found' }, 404));
+  app.notFound((c) => c.json(errorBody('http:not_found'), 404));
   return app;
 }
 

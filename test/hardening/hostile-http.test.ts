@@ -93,7 +93,7 @@ describe('hostile input through the HTTP surfaces', () => {
   it.each(endpoints.map((e) => [e.name, e] as const))('%s refuses bodies over 64 KB with 413', async (_n, e) => {
     const res = await e.post(e.ok);
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(await res.json()).toMatchObject({ error: 'http:too_large' });
     // Also when the size is not announced (chunked upload).
     const chunked = await fetch(stack.base + e.name, {
       method: 'POST',

@@ -19,7 +19,7 @@ import type { AutoRetryOptions } from '@grammyjs/auto-retry';
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/db.js';
 import type { Logger } from '../../logger.js';
-import { AppError } from '../../errors.js';
+import { AppError, errorBody } from '../../errors.js';
 import { readJson, type AppEnv } from '../../server/app.js';
 import type { AnswerService, ChannelSender } from '../types.js';
 import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
@@ -117,14 +117,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps): TelegramChanne
   const routes = new Hono<AppEnv>();
   routes.post(TELEGRAM_WEBHOOK_PATH, async (c) => {
     if (polling || !secretMatches(c.req.header('x-telegram-bot-api-secret-token'), config.TELEGRAM_WEBHOOK_SECRET)) {
-      return c.json({ error: 'http:unauthorized', message: 'missing or wrong secret token' }, 401);
+      return c.json(errorBody('http:unauthorized', 'missing or wrong secret token'), 401);
     }
     const update = await readJson(c, updateSchema);
     await init();
     const accepted = queue.push(queueKey(update), () => bot.handleUpdate(update as unknown as Update));
     if (!accepted) {
       c.get('log')?.warn({ updateId: update.update_id, pending: queue.pending }, 'telegram queue full: asking for redelivery');
-      return c.json({ error: 'busy', message: 'try again later' }, 503);
+      return c.json(errorBody('http:busy', 'try again later'), 503);
     }
     return c.body(null, 200);
   });

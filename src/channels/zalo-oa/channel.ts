@@ -16,7 +16,7 @@ import type { AxiosInstance } from 'axios';
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/db.js';
 import { hashId, type Logger } from '../../logger.js';
-import { AppError, userMessageFor } from '../../errors.js';
+import { AppError, userMessageFor, errorBody } from '../../errors.js';
 import type { AppEnv, HealthProbe } from '../../server/app.js';
 import type { AnswerService, ChannelSender, Incoming, Reply } from '../types.js';
 import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
@@ -221,7 +221,7 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
       rawBody: raw,
       timestamps: [bodyTimestamp(raw), c.req.header('x-zevent-timestamp')],
     });
-    if (!signed) return c.json({ error: 'http:unauthorized', message: 'missing or wrong X-ZEvent-Signature' }, 401);
+    if (!signed) return c.json(errorBody('http:unauthorized', 'missing or wrong X-ZEvent-Signature'), 401);
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -233,10 +233,10 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaChannel {
       throw new AppError('http:validation', { message: parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') });
     }
     const ev = parsed.data;
-    if (ev.app_id !== appId) return c.json({ error: 'http:forbidden', message: 'event for another app_id' }, 403);
+    if (ev.app_id !== appId) return c.json(errorBody('http:forbidden', 'event for another app_id'), 403);
     if (!queue.push(eventUserId(ev), () => processEvent(ev))) {
       c.get('log')?.warn({ pending: queue.pending }, 'zalo oa queue full: asking for redelivery');
-      return c.json({ error: 'busy', message: 'try again later' }, 503);
+      return c.json(errorBody('http:busy', 'try again later'), 503);
     }
     return c.json({ ok: true });
   });

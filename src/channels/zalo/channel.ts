@@ -11,7 +11,7 @@ import type { AxiosInstance } from 'axios';
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/db.js';
 import { hashId, type Logger } from '../../logger.js';
-import { AppError, userMessageFor, userMessages } from '../../errors.js';
+import { AppError, userMessageFor, userMessages, errorBody } from '../../errors.js';
 import { readJson, type AppEnv } from '../../server/app.js';
 import type { AnswerService, ChannelSender, Incoming, Reply } from '../types.js';
 import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
@@ -160,12 +160,12 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const routes = new Hono<AppEnv>();
   routes.post(ZALO_WEBHOOK_PATH, async (c) => {
     if (polling || !secretMatches(c.req.header('x-bot-api-secret-token'), config.ZALO_WEBHOOK_SECRET)) {
-      return c.json({ error: 'http:unauthorized', message: 'missing or wrong secret token' }, 401);
+      return c.json(errorBody('http:unauthorized', 'missing or wrong secret token'), 401);
     }
     const ev = await readJson(c, zaloWebhookBodySchema);
     if (!queue.push(ev.message.chat.id, () => processEvent(ev))) {
       c.get('log')?.warn({ pending: queue.pending }, 'zalo queue full: asking for redelivery');
-      return c.json({ error: 'busy', message: 'try again later' }, 503);
+      return c.json(errorBody('http:busy', 'try again later'), 503);
     }
     return c.json({ ok: true });
   });

@@ -5,7 +5,7 @@ import type { Db } from '../../db/db.js';
 import type { Procedure } from '../../catalog/schema.js';
 import type { Searcher } from '../../retrieval/types.js';
 import { parseSince, reportToCsv, type ReportService } from '../../analytics/report.js';
-import { AppError } from '../../errors.js';
+import { AppError, errorBody } from '../../errors.js';
 import type { AppEnv } from '../app.js';
 import { createInboxRoutes, type InboxDeps } from './inbox.js';
 import { createCatalogAdminRoutes, type CatalogAdminDeps } from './catalog-admin.js';
@@ -103,7 +103,7 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
   if (!token) {
     app.all('*', (c) =>
       isApi(c)
-        ? c.json({ error: 'admin_disabled', message: 'Trang quản trị đang tắt: chưa cấu hình ADMIN_TOKEN.' }, 503)
+        ? c.json(errorBody('admin:disabled', 'Trang quản trị đang tắt: chưa cấu hình ADMIN_TOKEN.'), 503)
         : c.html(disabledPage(base), 503),
     );
     return app;
@@ -194,7 +194,7 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
       }
       if (!hasRole(id.role, neededRole(c))) {
         return isApi(c)
-          ? c.json({ error: 'forbidden', message: `role ${id.role} may not do this (needs ${neededRole(c)})` }, 403)
+          ? c.json(errorBody('http:forbidden', `role ${id.role} may not do this (needs ${neededRole(c)})`), 403)
           : c.html(loginPage(base, 'Tài khoản của anh/chị không có quyền làm việc này.'), 403);
       }
       who.set(c.req.raw, id);
@@ -202,7 +202,7 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
     }
     if (auth === 'blocked') {
       return isApi(c)
-        ? c.json({ error: 'http:rate_limited', message: 'too many failed attempts from this address; try again in a few minutes' }, 429, { 'retry-after': '300' })
+        ? c.json(errorBody('http:rate_limited', 'too many failed attempts from this address; try again in a few minutes'), 429, { 'retry-after': '300' })
         : c.html(loginPage(base, tooMany), 429);
     }
     if (isApi(c)) throw new AppError('http:unauthorized', { message: 'admin token required (Authorization: Bearer … or log in at /admin/login)' });

@@ -21,7 +21,7 @@ describe('admin without ADMIN_TOKEN', () => {
   it('refuses the API, even with a bearer header', async () => {
     const res = await app.request('/admin/api/report', { headers: { authorization: 'Bearer anything-at-all-long' } });
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: 'admin_disabled' });
+    expect(await res.json()).toMatchObject({ error: 'admin:disabled' });
   });
 
   it('has no login form that could accept something', async () => {
