@@ -103,7 +103,7 @@ export const configSchema = z
       emptyToUndefined,
       z.string().regex(/^-?\d{1,20}$|^@[A-Za-z0-9_]{5,32}$/, { message: 'a Telegram chat id such as -1001234567890 or @channelname' }).optional(),
     ),
-    // Privacy and abuse (issue 17).
+    // Privacy and abuse: who may look up dossiers, keyed references, retention.
     /** Reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs, comma separated. Empty: none. */
     TRUSTED_PROXIES: z.preprocess(
       emptyToUndefined,

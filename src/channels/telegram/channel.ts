@@ -5,8 +5,7 @@
  * in constant time (401 and nothing else otherwise), validates the body, queues the update under its chat and
  * answers 200 at once; the queue runs one update per chat at a time and many chats concurrently, and the answer goes
  * out through sendMessage. Why: answering can take seconds (LLM rephrasing, the centre's dossier API) and Telegram
- * redelivers when a webhook is slow, while a fast ack keeps throughput independent of answer latency (target ≥ 300
- * updates/s). Dedupe on update_id happens inside the bot (database), so a redelivered update is dropped either way.
+ * redelivers when a webhook is slow, while a fast ack keeps throughput independent of answer latency. Dedupe on update_id happens inside the bot (database), so a redelivered update is dropped either way.
  * Trade-off: an update acked but not yet answered is lost if the process dies (at-most-once); stop() drains the
  * queue, and when the queue is full the webhook answers 503 so Telegram retries later.
  */

@@ -1,6 +1,6 @@
 /**
- * The Zalo channel (Bot Platform today; the Official Account API v3 later plugs in as another `ZaloTransport` plus
- * its own webhook parser). Same design as Telegram: POST /zalo/webhook checks X-Bot-Api-Secret-Token in constant
+ * The Zalo Bot Platform channel (the Official Account API v3 is its own channel in channels/zalo-oa/, sharing the
+ * queue, dedupe and rendering). Same design as Telegram: POST /zalo/webhook checks X-Bot-Api-Secret-Token in constant
  * time (401 and nothing else otherwise), validates the body with zod (wrapped or unwrapped), queues the event under
  * its chat and acks 200 at once; the per-chat queue dedupes on the message id in the database, applies the per-user
  * rate limit, asks the core and sends the plain-text answer. Polling (ZALO_MODE=polling, development) long-polls

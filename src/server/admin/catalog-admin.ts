@@ -1,5 +1,5 @@
 /**
- * Staff changes to what the bot answers (issue 18): corrections ("this question means this procedure"), centre notes
+ * Staff changes to what the bot answers: corrections ("this question means this procedure"), centre notes
  * on procedures, the procedure page with its status and change history, and the audit log. Mounted by routes.ts
  * behind the admin login. Pages work without scripts (the dashboard's CSP allows none): plain forms that post and
  * redirect. Every change bumps the catalog version; `changed()` applies it on this worker before answering, and the
