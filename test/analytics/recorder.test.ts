@@ -134,6 +134,8 @@ describe.each(dbBackends)('interaction recorder on $backend', ({ backend }) => {
       if (i === 200) state.down = false;
       r.record(rec(i));
       if (i % 10 === 0) await sleep(2);
+      // At least one write while the database is away, however the timers ran on a busy machine.
+      if (i === 130) await r.flush();
     }
     await r.flush();
     await r.close();
@@ -197,6 +199,9 @@ describe.each(dbBackends)('interaction recorder on $backend', ({ backend }) => {
     state.commitThenFail = true;
     for (let i = 0; i < 25; i++) r.record(rec(i));
     await r.flush();
+    // The fault fired: a write reached the table and was still reported as failed.
+    expect(state.failures).toBeGreaterThan(0);
+    expect((await counts(db)).n).toBeGreaterThan(0);
     state.commitThenFail = false;
     await r.flush();
     expect(await counts(db)).toEqual({ n: 25, ids: 25 });
@@ -225,6 +230,8 @@ describe.each(dbBackends)('interaction recorder on $backend', ({ backend }) => {
     const first = createInteractionRecorder({ db: f, dataDir, logger }, { retryMs: 60_000 });
     for (let i = 0; i < 12; i++) first.record(rec(i));
     await first.close();
+    expect(state.failures).toBeGreaterThan(0);
+    expect((await counts(db)).n).toBe(0);
     await writeFile(join(dataDir, 'analytics', 'interactions.spool.jsonl'), '{"id":"torn', { flag: 'a' });
 
     const second = createInteractionRecorder({ db, dataDir, logger });
@@ -253,6 +260,7 @@ describe('interaction recorder without a writable spool directory', () => {
     const r = createInteractionRecorder({ db: f, dataDir: dir, logger }, { retryMs: 60_000 });
     for (let i = 0; i < 5; i++) r.record(rec(i));
     await r.flush();
+    expect(state.failures).toBeGreaterThan(0);
     expect(r.stats().pending).toBe(5);
     state.down = false;
     await rm(join(dir, 'analytics'));
