@@ -42,7 +42,7 @@ describe('report command', () => {
 
   it('prints CSV', async () => {
     const out = await run({ since: '2026-11-01', csv: true });
-    expect(out.split('\r\n')[0]).toBe('\uFEFFsection,code,name,aspect,text,total,answered,unresolved,negative,clarify,score,first_at,last_at,candidates');
+    expect(out.split('\r\n')[0]).toBe('\uFEFFsection,code,name,aspect,text,total,answered,unresolved,negative,clarify,score,first_at,last_at,candidates,median_first_reply_s');
   });
 
   it('prints a Vietnamese summary by default', async () => {
