@@ -40,9 +40,18 @@ describe('report command', () => {
     );
   });
 
-  it('prints CSV', async () => {
+  it('prints CSV: the header and the rows', async () => {
     const out = await run({ since: '2026-11-01', csv: true });
-    expect(out.split('\r\n')[0]).toBe('\uFEFFsection,code,name,aspect,text,total,answered,unresolved,negative,clarify,score,first_at,last_at,candidates,median_first_reply_s');
+    const rows = out.split('\r\n');
+    expect(rows[0]).toBe('\uFEFFsection,code,name,aspect,text,total,answered,unresolved,negative,clarify,score,first_at,last_at,candidates,median_first_reply_s');
+    // The body carries the same figures as the JSON: totals, the procedure row, the question row with its candidates.
+    expect(rows[1]).toMatch(/^summary,,,,2026-11-01T00:00:00\.000Z – .+,74,67,21,,,0\.9054,,,,$/);
+    expect(rows).toContain('procedure,2.000002,Cấp phiếu lý lịch tư pháp,,,20,20,12,12,0,,,,,');
+    expect(rows).toContain('pair,1.000894 1.004227,Đăng ký kết hôn / Đăng ký lại kết hôn,,,2,,1,,2,,,,,');
+    expect(rows).toContain('question,,,where,xin cấp phép nuôi chim yến,4,,4,,,,2026-11-02T09:00:00.000Z,2026-11-10T09:02:00.000Z,2.000001 2.000003,');
+    expect(rows.filter((r) => r.startsWith('feedback,2.000002,')).length).toBeGreaterThan(0);
+    // Every row has the header's 15 columns (no field with an unquoted comma).
+    for (const r of rows.filter(Boolean)) expect(r.split(',').length, r).toBe(15);
   });
 
   it('prints a Vietnamese summary by default', async () => {
