@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDb, testDatabaseUrl, type TestDb } from './helpers/db.js';
 import { parseConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
 import { createCore, type Core } from '../src/runtime.js';
+import { captureLog } from './hardening/helpers.js';
 
 // Several workers started together on one empty PostgreSQL (compose up, a rolling deploy) must not race each other
 // through the catalog seed and the index sync.
@@ -24,7 +24,7 @@ describe.skipIf(!testDatabaseUrl)('createCore on real PostgreSQL', () => {
       dirs.push(dir);
       return parseConfig({ DATABASE_URL: db!.url, DATA_DIR: dir });
     };
-    const logger = createLogger({ level: 'silent' });
+    const { logger, lines } = captureLog('info');
     const started = await Promise.allSettled([createCore(config(), logger), createCore(config(), logger)]);
     const cores = started.filter((s): s is PromiseFulfilledResult<Core> => s.status === 'fulfilled').map((s) => s.value);
     try {
@@ -37,6 +37,9 @@ describe.skipIf(!testDatabaseUrl)('createCore on real PostgreSQL', () => {
       expect(p!.n).toBeGreaterThan(0);
       expect(idx!.n).toBe(p!.n);
       expect(c!.n).toBe(idx!.chunks);
+      // Built once: one core indexed every procedure, the other found the index in place and synced nothing.
+      const synced = lines.map((l) => JSON.parse(l) as { msg?: string; added?: number }).filter((l) => l.msg === 'retrieval index synced');
+      expect(synced.map((l) => l.added)).toEqual([p!.n]);
       // Both answer from the same index.
       const hits = await Promise.all(cores.map((core) => core.searcher.search('đăng ký khai sinh', { top: 1 })));
       expect(hits[0]?.results[0]?.code).toBeDefined();
