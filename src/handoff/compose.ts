@@ -53,6 +53,7 @@ export function createHandoffFromConfig(deps: HandoffFromConfigDeps): Handoff | 
     ...(deps.procedureName ? { procedureName: deps.procedureName } : {}),
     ...(staffChat
       ? {
+          staffChat: { channel: 'telegram', chatId: staffChat },
           notifyStaff: async (line: string) => {
             const telegram = senders.find((s) => s.channel === 'telegram');
             if (!telegram) throw new Error('STAFF_TELEGRAM_CHAT_ID is set but Telegram is not configured');

@@ -31,6 +31,8 @@ export interface HandoffServiceDeps {
   notifyStaff?: (line: string) => Promise<void>;
   /** Link to the inbox in that line. */
   inboxUrl?: string;
+  /** The officers' own group chat: never handed to the officers (a "/canbo" typed there is the bot's). */
+  staffChat?: { channel: string; chatId: string };
   /** For the conversation so far (the last question and what the bot did) and the procedure it was about. */
   sessions?: SessionStore;
   procedureName?: (code: string) => Promise<string | undefined>;
@@ -183,7 +185,8 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
   function wrap(inner: AnswerService): AnswerService {
     return {
       async handle(incoming) {
-        if (incoming.channel === 'cli') return inner.handle(incoming);
+        const staffGroup = incoming.channel === deps.staffChat?.channel && incoming.chatId === deps.staffChat.chatId;
+        if (incoming.channel === 'cli' || staffGroup) return inner.handle(incoming);
         // When the handoff's table cannot be read the bot still answers; any later failure is a polite error reply,
         // as the answer core gives (it never throws for citizen input, and neither does this).
         const current = await store.current(incoming.channel, incoming.chatId).catch((err) => {

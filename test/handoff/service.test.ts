@@ -185,6 +185,19 @@ describe.each(dbBackends)('handoff service ($backend)', ({ backend }) => {
     expect(await db.query('SELECT chat_id FROM handoffs')).toEqual([{ chat_id: null }]);
   });
 
+  it('leaves the officers\' own group to the bot', async () => {
+    const group = createHandoffService({
+      store: createHandoffStore(db),
+      hours,
+      centre: { name: 'T' },
+      logger: createLogger({ level: 'silent' }),
+      senders: [],
+      staffChat: { channel: 'telegram', chatId: '-100777' },
+    }).wrap(inner);
+    expect((await group.handle(msg('/canbo', '-100777', { command: { name: 'canbo', args: '' } }))).text).toBe('Bot: /canbo');
+    expect(await service.listOpen()).toEqual([]);
+  });
+
   it('says from when an officer answers outside hours and on a holiday', async () => {
     clock = SUNDAY_10;
     const sunday = await answers.handle(msg('gặp cán bộ', 'c5'));
