@@ -7,7 +7,10 @@ import { createInteractionRecorder } from '../../../src/analytics/recorder.js';
 import { createReportService } from '../../../src/analytics/report.js';
 import { createTestDb, dbBackends, type TestDb } from '../../helpers/db.js';
 import { T0, fixtureInteractions, insertProcedures } from '../../analytics/fixture.js';
-import { TOKEN, buildApp } from './helpers.js';
+import { TOKEN, buildApp, fakeProcedure } from './helpers.js';
+import { renderProcedureText } from '../../../src/catalog/render-text.js';
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
 // The fixture sits around T0; a window from a fixed date keeps the tests independent of today's date.
@@ -101,7 +104,10 @@ describe.each(dbBackends)('admin dashboard on $backend', ({ backend }) => {
     expect(record).toContain('Cấp giấy phép nuôi chim yến');
     expect(record).toContain('10 ngày làm việc');
     expect(record).toContain('Đơn đề nghị &lt;b&gt;cấp phép&lt;/b&gt;');
-    expect(record).toContain('Lệ phí: 50.000 đồng');
+    // The full text is the real renderer's (as a citizen reads it), escaped into the page.
+    const full = renderProcedureText(fakeProcedure);
+    expect(full).toContain('50.000 đồng');
+    expect(record).toContain(`<pre class="record">${escapeHtml(full)}</pre>`);
     const missing = await app.request('/admin/procedures/9.999999', auth);
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain('Không tìm thấy thủ tục');

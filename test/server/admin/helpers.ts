@@ -4,6 +4,7 @@ import { createLogger } from '../../../src/logger.js';
 import { createAdminRoutes, type AdminLookup } from '../../../src/server/admin/routes.js';
 import { createReportService, type ReportService } from '../../../src/analytics/report.js';
 import type { Procedure } from '../../../src/catalog/schema.js';
+import { renderProcedureText } from '../../../src/catalog/render-text.js';
 import type { AnswerService } from '../../../src/channels/types.js';
 
 export const TOKEN = 'test-admin-token-0123456789abcdef';
@@ -37,7 +38,8 @@ export const fakeLookup: AdminLookup = {
     },
   },
   getProcedure: (code) => (code === fakeProcedure.code ? fakeProcedure : null),
-  renderProcedure: (p) => `${p.name}\nMã: ${p.code}\nLệ phí: 50.000 đồng`,
+  // The real renderer: what the page shows under "Toàn văn" is what a citizen would read.
+  renderProcedure: (p) => renderProcedureText(p),
 };
 
 /** A Db that answers every query with no rows: enough for auth tests, which never look at data. */
