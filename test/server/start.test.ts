@@ -8,22 +8,32 @@ import { join } from 'node:path';
 describe('npm start', () => {
   it('serves /health and / on the embedded database, then shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'motcua-start-'));
-    const port = 20000 + Math.floor(Math.random() * 20000);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      // Port 0: the OS picks a free port, which the 'motcua listening' log line names.
+      env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const listening = new Promise<number>((resolve, reject) => {
+      const look = () => {
+        // Whole lines only (a chunk may end mid-line).
+        for (const line of output.split('\n').slice(0, -1)) {
+          if (!line.includes('motcua listening')) continue;
+          resolve((JSON.parse(line) as { port: number }).port);
+          return;
+        }
+      };
+      child.stdout.on('data', look);
+      child.on('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+    });
     try {
-      let health: Response | undefined;
-      for (let i = 0; i < 900 && !health; i++) {
-        health = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
-        if (!health) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(health?.status, output).toBe(200);
+      const port = await listening;
+      expect(port).toBeGreaterThan(0);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status, output).toBe(200);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
       child.kill('SIGTERM');
