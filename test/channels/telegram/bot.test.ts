@@ -70,14 +70,17 @@ describe('Telegram bot (handleUpdate)', () => {
   });
 
   it('shows typing only when the answer is slow, and keeps it up while the core works', async () => {
+    // Slow: the core answers only once "typing…" was sent (event-driven, whatever the machine's load).
     answers.respond(async () => {
-      await new Promise((r) => setTimeout(r, 120));
+      while (!rec.of('sendChatAction').length) await new Promise((r) => setTimeout(r, 5));
       return reply({ text: 'xong' });
     });
-    await bot(100, 50).handleUpdate(textUpdate(updateId++, 'chậm'));
+    await bot(100, 20).handleUpdate(textUpdate(updateId++, 'chậm'));
     expect(rec.of('sendChatAction')).toHaveLength(1);
+    expect(rec.calls.map((c) => c.method)).toEqual(['sendChatAction', 'sendMessage']);
+    // Fast: answered well within the threshold (one minute), no typing.
     answers.respond(() => reply({ text: 'nhanh' }));
-    await bot(100, 50).handleUpdate(textUpdate(updateId++, 'nhanh'));
+    await bot(100, 60_000).handleUpdate(textUpdate(updateId++, 'nhanh'));
     expect(rec.of('sendChatAction')).toHaveLength(1);
     expect(rec.of('sendMessage')).toHaveLength(2);
   });
