@@ -125,8 +125,10 @@ describe('Telegram webhook through the HTTP app and a fake Bot API', () => {
   });
 
   it('keeps the order of one chat while other chats proceed', async () => {
+    // 'chậm' is answered only once the other chat's message was delivered: no sleep to outlast on a busy machine.
+    const sent = (chatText: string) => api.callsOf('sendMessage').some((c) => `${c.payload.chat_id}:${c.payload.text}` === chatText);
     answers.respond(async (i) => {
-      if (i.text === 'chậm') await new Promise((r) => setTimeout(r, 150));
+      if (i.text === 'chậm') while (!sent('2:khác')) await new Promise((r) => setTimeout(r, 5));
       return reply({ text: i.text });
     });
     await post(channel, textUpdate(updateId++, 'chậm', 1));
@@ -148,14 +150,19 @@ describe('Telegram webhook through the HTTP app and a fake Bot API', () => {
   });
 
   it('answers 503 when the queue is full so Telegram redelivers later', async () => {
+    // The first answer is held until the second update was refused, so the queue is surely full when it arrives.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
     answers.respond(async (i) => {
-      await new Promise((r) => setTimeout(r, 100));
+      await held;
       return reply({ text: i.text });
     });
     const small = makeChannel({ maxPending: 1 });
     expect((await post(small, textUpdate(updateId++, 'một', 1))).status).toBe(200);
     expect((await post(small, textUpdate(updateId++, 'hai', 2))).status).toBe(503);
+    release();
     await small.idle();
+    expect(answers.seen.map((i) => i.text)).toEqual(['một']);
   });
 
   it('registers commands and the webhook with its secret at start when PUBLIC_URL is set, without logging the token', async () => {
