@@ -4,7 +4,7 @@
  * the importer read, is only grounded when it can be found here.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isSeq, parseDocument, visit } from 'yaml';
 import { cleanText, listJsonFiles } from './import-dvc.js';
 import { listYaml } from './knowledge.js';
 
@@ -38,7 +38,17 @@ export function knowledgeSourceTexts(yamlText: string): Map<string, string> {
   for (const item of items) {
     if (!isMap(item) || !item.range) continue;
     const code = item.get('code');
-    if (typeof code === 'string') out.set(code, yamlText.slice(item.range[0], item.range[2]));
+    if (typeof code !== 'string') continue;
+    // A procedure may reuse another's block through a YAML alias (`channels: *id001`): the anchored text is part of
+    // its source too, or every fact under the alias would read as invented.
+    let text = yamlText.slice(item.range[0], item.range[2]);
+    visit(item, {
+      Alias(_key, alias) {
+        const target = alias.resolve(doc);
+        if (target?.range) text += `\n${yamlText.slice(target.range[0], target.range[2])}`;
+      },
+    });
+    out.set(code, text);
   }
   return out;
 }
