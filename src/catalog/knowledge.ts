@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { AppError } from '../errors.js';
 import { procedureSchema, type Procedure } from './schema.js';
 
 export interface KnowledgeProblem {
@@ -64,18 +63,4 @@ export function readKnowledgeProcedures(dir: string): { procedures: Procedure[];
     });
   }
   return { procedures, problems };
-}
-
-/** Like readKnowledgeProcedures but throws catalog:invalid listing every problem. */
-export function loadKnowledgeProcedures(dir: string): Procedure[] {
-  const { procedures, problems } = readKnowledgeProcedures(dir);
-  if (problems.length) {
-    throw new AppError('catalog:invalid', {
-      message:
-        `${problems.length} problem(s) in ${dir}:\n` +
-        problems.map((p) => `  ${p.file} [${p.record}] ${p.field}: ${p.message}`).join('\n'),
-      details: { problems },
-    });
-  }
-  return procedures;
 }

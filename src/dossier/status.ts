@@ -107,10 +107,6 @@ export const STATUSES: Record<DossierStatus, StatusInfo> = {
   },
 };
 
-export function isDossierStatus(n: unknown): n is DossierStatus {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10;
-}
-
 export function statusInfo(code: DossierStatus): StatusInfo {
   return STATUSES[code];
 }

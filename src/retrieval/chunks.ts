@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { levelLabels, modeLabels, type Procedure } from '../catalog/schema.js';
 
 /** Chunk kinds, one per catalog field group. Every chunk's text starts with the procedure's name. */
@@ -48,9 +47,4 @@ export function chunkProcedure(p: Procedure): Chunk[] {
     make('legal', p.legalBasis.map((l) => joinNonEmpty([l.code, l.title], ' ')).join('\n') || p.raw?.legalBasis || ''),
   ];
   return chunks.filter((c): c is Chunk => c !== undefined);
-}
-
-/** A stable hash of what chunking reads, for procedures whose catalog row carries none. */
-export function hashProcedure(p: Procedure): string {
-  return createHash('sha256').update(JSON.stringify(p)).digest('hex').slice(0, 32);
 }

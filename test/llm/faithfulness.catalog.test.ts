@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadKnowledgeProcedures } from '../../src/catalog/knowledge.js';
+import { readKnowledgeProcedures } from '../../src/catalog/knowledge.js';
 import { modeLabels, type Procedure } from '../../src/catalog/schema.js';
 import { checkFaithfulness } from '../../src/llm/faithfulness.js';
 
 /** Every procedure we ship, so the guard is tried on real catalog wording, not only on our fixture. */
-const procedures = loadKnowledgeProcedures(fileURLToPath(new URL('../../knowledge/procedures', import.meta.url)));
+const shipped = readKnowledgeProcedures(fileURLToPath(new URL('../../knowledge/procedures', import.meta.url)));
+const procedures = shipped.procedures;
 
 function grounded(p: Procedure): string {
   return [
@@ -33,6 +34,7 @@ function rephrase(p: Procedure): string {
 
 describe('checkFaithfulness over the shipped catalog', () => {
   it('has procedures to try', () => {
+    expect(shipped.problems).toEqual([]);
     expect(procedures.length).toBeGreaterThan(50);
   });
 
