@@ -59,6 +59,22 @@ describe('motcua command line, in-process', () => {
     expect(code).toBe(2);
   });
 
+  it('prints the managers\' report as JSON and CSV, and names a bad --since', async () => {
+    expect((await run('migrate')).code).toBe(0); // so that the test also runs alone
+    const json = await run('report', '--since', '2026-01-01', '--json');
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.out.join('\n')) as Record<string, unknown>;
+    for (const key of ['answered_total', 'unresolved_total', 'by_procedure', 'questions']) expect(report).toHaveProperty(key);
+    const csv = await run('report', '--since', '2026-01-01', '--csv');
+    expect(csv.code).toBe(0);
+    const rows = csv.out.join('\n').split('\r\n');
+    expect(rows[0]).toMatch(/^\uFEFFsection,code,name,/);
+    expect(rows[1]).toMatch(/^summary,/);
+    const bad = await run('report', '--since', 'hôm qua');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^error: http:validation: .*since/m);
+  }, 180_000);
+
   it('lists every command in its help', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
