@@ -19,7 +19,7 @@ import { telegramTexts } from '../../src/channels/telegram/bot.js';
 import { startBenchBotApi } from './fake-bot-api.js';
 
 export const BENCH_BOT_TOKEN = '123456:BENCH-token_abc';
-export const BENCH_WEBHOOK_SECRET = 'bench-secret_123';
+export const BENCH_WEBHOOK_SECRET = 'bench-secret_123-0123456789abcdef0';
 
 /** Something that accepts webhook POSTs and answers through the Bot API at `apiRoot`. */
 export interface WebhookTarget {
