@@ -299,6 +299,22 @@ describe('the same conversations through the Telegram and Zalo renderers', () =>
     expect(again!.text).toBe(`Anh/chị chưa theo dõi hồ sơ ${OPEN_DOSSIER}.`);
   });
 
+  it('Zalo: free-text follow and unfollow of a dossier change the subscription both ways', async () => {
+    const chatId = 'zalo-follow-1';
+    const sentTo = () => stack.zalo.callsOf('sendMessage').filter((c) => String(c.payload.chat_id) === chatId);
+    const say = async (text: string) => {
+      const before = sentTo().length;
+      expect((await stack.postZalo(zaloText(`${chatId}-${update++}`, chatId, text))).status).toBe(200);
+      await until(() => sentTo().length > before, `a Zalo reply to ${text}`);
+      return String(sentTo()[before]!.payload.text);
+    };
+    const active = () => db.query<{ n: number }>(`SELECT count(*)::int AS n FROM dossier_subscriptions WHERE channel = 'zalo' AND chat_id = $1 AND code = $2 AND active`, [chatId, OPEN_DOSSIER]);
+    expect(await say(`theo dõi hồ sơ ${OPEN_DOSSIER}`)).toMatch(/^Đã bật theo dõi hồ sơ/);
+    expect(await active()).toEqual([{ n: 1 }]);
+    expect(await say(`ngừng theo dõi hồ sơ ${OPEN_DOSSIER}`)).toBe(`Đã tắt theo dõi hồ sơ ${OPEN_DOSSIER}.`);
+    expect(await active()).toEqual([{ n: 0 }]);
+  });
+
   it('Telegram: /gopy thanks and asks for text when empty; /tt names what it did not find; the feedback button', async () => {
     const chatId = 800_002;
     expect(await viaTelegram(chatId, '/gopy trang web dễ dùng')).toEqual(asSent(plain('feedback', texts.gopyThanks())));
