@@ -16,6 +16,7 @@ import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
   bearerOf,
+  isBearerValid,
   createAuthThrottle,
   createMemoryAdminSessions,
   safeEqual,
@@ -173,7 +174,7 @@ export function createAdminRoutes(deps: AdminDeps, options: AdminOptions = {}): 
    */
   const who = new WeakMap<Request, { name: string; role: StaffRole }>();
   const identify = async (c: Context): Promise<{ name: string; role: StaffRole } | undefined> => {
-    if (bearerOf(c.req.header('authorization')) !== undefined) return { name: 'admin', role: 'admin' };
+    if (isBearerValid(c.req.header('authorization'), token)) return { name: 'admin', role: 'admin' };
     const staff = await sessions.staffOf(getCookie(c, SESSION_COOKIE), token, now());
     if (!staff) return { name: 'admin', role: 'admin' };
     const role = deps.staff ? await deps.staff.roleOf(staff) : undefined;
