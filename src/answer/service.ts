@@ -226,8 +226,10 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         if (!arg) return { reply: reply('smalltalk', texts.ttUsage()) };
         let p = /^\d+\.\d{6}$|^[0-9A-Za-z][0-9A-Za-z._-]{1,39}$/.test(arg) ? await deps.catalog.getProcedure(arg) : undefined;
         if (!p) {
+          // A name typed by staff: the best match, unless nothing plausible was found (the same bar as a citizen's
+          // "unresolved"), so that a typo shows "not found" rather than an unrelated record.
           const found = await deps.searcher.search(deps.redact(arg), { top: 1 });
-          p = await procedureOrUndefined(found.results[0]?.code);
+          p = found.confidence >= th.clarifyMin ? await procedureOrUndefined(found.results[0]?.code) : undefined;
         }
         if (!p) return { reply: reply('unresolved', texts.ttNotFound(Array.from(arg).slice(0, 100).join(''))) };
         const text = deps.renderFull ? `${deps.renderFull(p)}` : composeAnswer(p, [], { full: true });

@@ -321,6 +321,8 @@ describe('the same conversations through the Telegram and Zalo renderers', () =>
     expect(await viaTelegram(chatId, '/gopy')).toEqual(asSent(plain('smalltalk', texts.gopyUsage())));
     expect(await viaTelegram(chatId, '/tt')).toEqual(asSent(plain('smalltalk', texts.ttUsage())));
     expect(await viaTelegram(chatId, '/tt !!!')).toEqual(asSent(plain('unresolved', withOffer(texts.ttNotFound('!!!')), { offerHandoff: true })));
+    // A typo finds nothing plausible: "not found", not the nearest unrelated record.
+    expect(await viaTelegram(chatId, '/tt qwzxplorb')).toEqual(asSent(plain('unresolved', withOffer(texts.ttNotFound('qwzxplorb')), { offerHandoff: true })));
     const answered = await viaTelegram(chatId, 'đăng ký khai sinh cần giấy tờ gì');
     const buttons = (answered.at(-1)!.markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat();
     const down = buttons.find((b) => b.text.includes('Chưa đúng'))!;
