@@ -23,6 +23,11 @@ describe('CI requirements (vitest global setup)', () => {
     expect(missingCiRequirements({ CI: 'true', DATABASE_URL: 'postgres://x' }, all)).toEqual([]);
   });
 
+  it('lets a pass that declares itself PGlite-only run without DATABASE_URL, but not without chromium', () => {
+    expect(missingCiRequirements({ CI: 'true', MOTCUA_PGLITE_ONLY: '1' }, all)).toEqual([]);
+    expect(missingCiRequirements({ CI: 'true', MOTCUA_PGLITE_ONLY: '1' }, none)).toHaveLength(1);
+  });
+
   it('makes a CI run without DATABASE_URL fail before any suite runs', () => {
     let status = 0;
     let output = '';
