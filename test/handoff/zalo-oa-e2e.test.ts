@@ -12,7 +12,7 @@ import { startServer, type Running } from '../../src/serve.js';
 import type { Db } from '../../src/db/db.js';
 import { createTestDb } from '../helpers/db.js';
 import { startFakeZaloOaApi, type FakeZaloOaApi } from '../fakes/zalo-oa-api.js';
-import { APP_ID, APP_SECRET, OA_SECRET, oaEvent, signedRequest } from '../channels/zalo-oa/events.js';
+import { APP_ID, APP_SECRET, oaEvent, signedRequest, oaConfig } from '../channels/zalo-oa/events.js';
 
 const ADMIN = 'handoff-oa-admin-token-0123456789abc';
 
@@ -41,13 +41,7 @@ describe('handoff on Zalo OA, end to end', () => {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       ADMIN_TOKEN: ADMIN,
-      ZALO_OA_APP_ID: APP_ID,
-      ZALO_OA_APP_SECRET: APP_SECRET,
-      ZALO_OA_SECRET_KEY: OA_SECRET,
-      ZALO_OA_ACCESS_TOKEN: seed.accessToken,
-      ZALO_OA_REFRESH_TOKEN: seed.refreshToken,
-      ZALO_OA_API_ROOT: api.root,
-      ZALO_OA_OAUTH_ROOT: api.root,
+      ...oaConfig(seed, api.root),
     });
     running = await startServer(config, createLogger({ level: 'silent' }), { db });
   });

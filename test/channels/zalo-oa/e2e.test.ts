@@ -10,7 +10,7 @@ import type { Reply } from '../../../src/channels/types.js';
 import type { Db } from '../../../src/db/db.js';
 import { createTestDb } from '../../helpers/db.js';
 import { startFakeZaloOaApi, type FakeZaloOaApi } from '../../fakes/zalo-oa-api.js';
-import { APP_ID, APP_SECRET, OA_SECRET, oaEvent, signedRequest } from './events.js';
+import { APP_ID, APP_SECRET, oaEvent, signedRequest, oaConfig } from './events.js';
 
 async function until(what: string, ok: () => boolean, timeoutMs = 30_000) {
   const started = Date.now();
@@ -49,14 +49,8 @@ describe('Zalo OA end to end: npm start’s server, a spent access token, a rest
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       ADMIN_TOKEN: 'admin-token-for-the-zalo-oa-e2e-test-0123-0123456789',
-      ZALO_OA_APP_ID: APP_ID,
-      ZALO_OA_APP_SECRET: APP_SECRET,
-      ZALO_OA_SECRET_KEY: OA_SECRET,
       // The same env on both starts, as in a real deployment.
-      ZALO_OA_ACCESS_TOKEN: seed.accessToken,
-      ZALO_OA_REFRESH_TOKEN: seed.refreshToken,
-      ZALO_OA_API_ROOT: api.root,
-      ZALO_OA_OAUTH_ROOT: api.root,
+      ...oaConfig(seed, api.root),
     });
   // stop() closes the database; the restart needs the same one.
   const start = () => startServer(config(), createLogger({ level: 'silent' }), { db: Object.assign(Object.create(db) as Db, { close: async () => undefined }) });

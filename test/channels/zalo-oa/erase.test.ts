@@ -7,7 +7,7 @@ import type { Db } from '../../../src/db/db.js';
 import { createTestDb } from '../../helpers/db.js';
 import { startFakeZaloOaApi, type FakeZaloOaApi } from '../../fakes/zalo-oa-api.js';
 import { createFakeAnswers, reply } from '../helpers/fake-answers.js';
-import { APP_ID, APP_SECRET, OA_SECRET, oaEvent, signedRequest } from './events.js';
+import { APP_ID, APP_SECRET, oaEvent, signedRequest, oaConfig } from './events.js';
 
 // A citizen's deletion (/xoadulieu or staff at the desk) reaches what the OA channel keeps about them, and the OA
 // channel stores no raw user id outside the table it needs to deliver.
@@ -26,13 +26,7 @@ describe('Zalo OA data and a citizen’s deletion', () => {
     now = Date.now();
     channel = createZaloOaChannel({
       config: {
-        ZALO_OA_APP_ID: APP_ID,
-        ZALO_OA_APP_SECRET: APP_SECRET,
-        ZALO_OA_SECRET_KEY: OA_SECRET,
-        ZALO_OA_ACCESS_TOKEN: seed.accessToken,
-        ZALO_OA_REFRESH_TOKEN: seed.refreshToken,
-        ZALO_OA_API_ROOT: api.root,
-        ZALO_OA_OAUTH_ROOT: api.root,
+        ...oaConfig(seed, api.root),
       },
       answers,
       db,

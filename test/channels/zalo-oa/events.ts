@@ -8,6 +8,19 @@ export const OA_ID = '579745863508352884';
 
 let clock = 1_733_300_000_000;
 
+/** The channel's configuration for tests: this app's ids and secrets, the seed tokens, the fake API at `root`. */
+export function oaConfig(seed: { accessToken: string; refreshToken: string }, root: string) {
+  return {
+    ZALO_OA_APP_ID: APP_ID,
+    ZALO_OA_APP_SECRET: APP_SECRET,
+    ZALO_OA_SECRET_KEY: OA_SECRET,
+    ZALO_OA_ACCESS_TOKEN: seed.accessToken,
+    ZALO_OA_REFRESH_TOKEN: seed.refreshToken,
+    ZALO_OA_API_ROOT: root,
+    ZALO_OA_OAUTH_ROOT: root,
+  };
+}
+
 export function oaEvent(
   eventName: string,
   userId: string,

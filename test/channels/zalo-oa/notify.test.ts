@@ -10,7 +10,7 @@ import type { Db } from '../../../src/db/db.js';
 import { createTestDb } from '../../helpers/db.js';
 import { startFakeZaloOaApi, type FakeZaloOaApi } from '../../fakes/zalo-oa-api.js';
 import { createFakeAnswers } from '../helpers/fake-answers.js';
-import { APP_ID, APP_SECRET, OA_SECRET } from './events.js';
+import { APP_ID, APP_SECRET, oaConfig } from './events.js';
 
 const CODE = 'H37.30-20261116-0004';
 const INTERVAL = 300_000;
@@ -52,13 +52,7 @@ describe('Zalo OA dossier notifications and the interaction window', () => {
     status = 2;
     channel = createZaloOaChannel({
       config: {
-        ZALO_OA_APP_ID: APP_ID,
-        ZALO_OA_APP_SECRET: APP_SECRET,
-        ZALO_OA_SECRET_KEY: OA_SECRET,
-        ZALO_OA_ACCESS_TOKEN: seed.accessToken,
-        ZALO_OA_REFRESH_TOKEN: seed.refreshToken,
-        ZALO_OA_API_ROOT: api.root,
-        ZALO_OA_OAUTH_ROOT: api.root,
+        ...oaConfig(seed, api.root),
       },
       answers: createFakeAnswers(),
       db,

@@ -8,7 +8,7 @@ import type { Db } from '../../../src/db/db.js';
 import { createTestDb } from '../../helpers/db.js';
 import { startFakeZaloOaApi, type FakeZaloOaApi } from '../../fakes/zalo-oa-api.js';
 import { captureLogger, createFakeAnswers, reply, type FakeAnswers } from '../helpers/fake-answers.js';
-import { APP_ID, APP_SECRET, OA_SECRET, oaEvent, sign, signedRequest } from './events.js';
+import { APP_ID, APP_SECRET, OA_SECRET, oaEvent, sign, signedRequest, oaConfig } from './events.js';
 
 describe('Zalo OA webhook through the HTTP app, a fake OA API and a fake OAuth server', () => {
   let db: Db;
@@ -21,13 +21,7 @@ describe('Zalo OA webhook through the HTTP app, a fake OA API and a fake OAuth s
   let now: number;
 
   const config = (): ZaloOaChannelDeps['config'] => ({
-    ZALO_OA_APP_ID: APP_ID,
-    ZALO_OA_APP_SECRET: APP_SECRET,
-    ZALO_OA_SECRET_KEY: OA_SECRET,
-    ZALO_OA_ACCESS_TOKEN: seed.accessToken,
-    ZALO_OA_REFRESH_TOKEN: seed.refreshToken,
-    ZALO_OA_API_ROOT: api.root,
-    ZALO_OA_OAUTH_ROOT: api.root,
+    ...oaConfig(seed, api.root),
   });
   const makeChannel = (over: Partial<ZaloOaChannelDeps> = {}) =>
     createZaloOaChannel({
