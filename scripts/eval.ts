@@ -50,6 +50,19 @@ const unmatched: EvalQuestion[] = outSets.flatMap((s) => s.questions);
 const embedderName = arg('embedder', 'hash');
 const calibrationOptions = process.argv.includes('--quick') ? quickCalibrationOptions : defaultCalibrationOptions;
 
+/** Every dev file through an answer service: each file's metrics and counts, and the counts together. */
+async function answerDevSets(service: Parameters<typeof evaluateAnswers>[0]) {
+  const perFile: { file: string; metrics: Awaited<ReturnType<typeof evaluateAnswers>>; counts: AnswerCounts }[] = [];
+  let together = emptyCounts();
+  for (const s of devSets) {
+    const metrics = await evaluateAnswers(service, s.outOfCatalog ? [] : s.questions, s.outOfCatalog ? s.questions : []);
+    const counts = countsOfMetrics(metrics);
+    together = addCounts(together, counts);
+    perFile.push({ file: s.file, metrics, counts });
+  }
+  return { perFile, together };
+}
+
 const t0 = performance.now();
 const built = await buildCatalogDb(catalogDir);
 const tImport = performance.now() - t0;
@@ -157,16 +170,13 @@ answers (deterministic core, no LLM), ${label}: ${thresholdsText(th)}`);
     console.log(answersHeader);
     console.log(answersRow('generated (replay)', tally(data.generated, th)));
     console.log(answersRow('leave-one-out (replay)', tally(data.leaveOneOut, th)));
-    let together = emptyCounts();
+    const { perFile, together } = await answerDevSets(service);
     const ms: number[] = [];
     let ungrounded = 0;
-    for (const s of devSets) {
-      const a = await evaluateAnswers(service, s.outOfCatalog ? [] : s.questions, s.outOfCatalog ? s.questions : []);
-      const c = countsOfMetrics(a);
-      together = addCounts(together, c);
+    for (const { file, metrics: a, counts } of perFile) {
       ms.push(a.p50, a.p95);
       ungrounded += a.ungrounded.length;
-      console.log(answersRow(s.file, c));
+      console.log(answersRow(file, counts));
     }
     console.log(answersRow('all dev files', together));
     console.log(answersRow('all dev files (replay)', tally(devRecords, th)));
@@ -205,12 +215,7 @@ k-fold (k=${K}, seeded folds stratified in / out of catalog; fitted on generated
     console.log(`\ndev answers with ${kept} of ${list.length} staff corrections (${correctionsFile}) beside the same without, current defaults`);
     console.log(answersHeader);
     for (const [label, s] of [['without corrections', searcher], ['with corrections', corrected]] as const) {
-      const service = createEvalAnswerService(built.db, s, undefined, defaultThresholds);
-      let together = emptyCounts();
-      for (const set of devSets) {
-        const a = await evaluateAnswers(service, set.outOfCatalog ? [] : set.questions, set.outOfCatalog ? set.questions : []);
-        together = addCounts(together, countsOfMetrics(a));
-      }
+      const { together } = await answerDevSets(createEvalAnswerService(built.db, s, undefined, defaultThresholds));
       console.log(answersRow(label, together));
     }
   }
