@@ -20,6 +20,8 @@ import {
   type ProcedureDocument,
   type SubmissionMode,
 } from './schema.js';
+// One number reader for the importer, the faithfulness guard and the eval: "1.750.000", "10,000", "2,5".
+import { parseNumber } from '../text/quantities.js';
 
 /** The fields of a crawled record that we read; everything else is ignored. */
 export const dvcRecordSchema = z.looseObject({
@@ -59,15 +61,6 @@ export function cleanText(s: string | undefined): string {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Money
-
-/** Parses "10,000,000", "1.750.000", "25", "2,5" into a number; thousands separators are either ',' or '.'. */
-function parseNumber(s: string): number | undefined {
-  const t = s.trim();
-  if (/^\d{1,3}([.,]\d{3})+$/.test(t)) return Number(t.replace(/[.,]/g, ''));
-  if (/^\d+$/.test(t)) return Number(t);
-  if (/^\d+[.,]\d{1,2}$/.test(t)) return Number(t.replace(',', '.'));
-  return undefined;
-}
 
 const VND_IN_TEXT =
   /(\d{1,3}(?:[.,]\d{3})+|\d+)(?:\s*(triệu|nghìn|ngàn))?\s*(?:đồng|vnđ|vnd|đ|Đồng|VNĐ|VND|Đ)(?![\p{L}])/giu;
