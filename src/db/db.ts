@@ -1,6 +1,8 @@
 /**
  * The database seam. Everything above this file speaks plain SQL with $1 parameters through `Db`; the same SQL runs
- * on the embedded PGlite (PostgreSQL 18 in WASM) and on a real PostgreSQL 15+ with pgvector.
+ * on the embedded PGlite (PostgreSQL 18 in WASM) and on a real PostgreSQL 15+ with pgvector. Both give rows the same
+ * shapes: int8 and numeric as numbers, vector as number[] (the pgvector package's parser). A vector goes in as a
+ * parameter written by the package's `toSql` with `$n::vector`.
  */
 export type Row = Record<string, unknown>;
 
@@ -18,15 +20,4 @@ export interface Db extends Queryable {
   /** true when a trivial query succeeds within a short time. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
-}
-
-/** Formats a JS number array as a pgvector literal; pass it as a parameter with `$n::vector`. */
-export function toVectorLiteral(v: ArrayLike<number>): string {
-  let s = '[';
-  for (let i = 0; i < v.length; i++) {
-    if (i) s += ',';
-    const x = v[i] as number;
-    s += Number.isFinite(x) ? String(Math.round(x * 1e6) / 1e6) : '0';
-  }
-  return s + ']';
 }

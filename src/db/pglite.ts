@@ -1,5 +1,6 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { registerTypes } from 'pgvector/pg';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -7,11 +8,29 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
 import type { Db, Queryable } from './db.js';
 
-// Same JS shapes as our pg.Pool setup: int8 and numeric become numbers.
-const parsers = {
+type Parsers = Record<number, (value: string) => unknown>;
+
+// Same JS shapes as our pg.Pool setup: int8 and numeric become numbers (vector is added per database, withVector).
+const baseParsers: Parsers = {
   [types.INT8]: (v: string) => Number(v),
   [types.NUMERIC]: (v: string) => Number(v),
 };
+
+/**
+ * The parsers plus pgvector's own for the vector types, registered by the package's registerTypes as on a pg connection:
+ * PGlite has no setTypeParser, so the registration fills the map passed with each query. The types' oids are this
+ * database's (a clone keeps them).
+ */
+async function withVector(pg: PGlite): Promise<Parsers> {
+  const parsers: Parsers = { ...baseParsers };
+  await registerTypes({
+    query: (sql: string, params: unknown[]) => pg.query(sql, params),
+    setTypeParser: (oid: number, _format: 'text', parse: (value: string) => unknown) => {
+      parsers[oid] = parse;
+    },
+  });
+  return parsers;
+}
 
 export interface PgliteDbOptions {
   /** A directory for an on-disk database, or undefined / 'memory://' for an in-memory one. */
@@ -70,7 +89,7 @@ function initInChild(dir: string): Promise<{ peakRssMb?: number }> {
   });
 }
 
-function wrap(pg: PGlite): Db {
+function wrap(pg: PGlite, parsers: Parsers): Db {
   const asQueryable = (q: { query: PGlite['query'] }): Queryable => ({
     async query<T>(sql: string, params: readonly unknown[] = []) {
       // Parsers per query: clones made with pglite.clone() do not inherit constructor options.
@@ -120,11 +139,11 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db 
     if (dir) mkdirSync(dir, { recursive: true });
     const pg = await PGlite.create(dir ?? 'memory://', {
       extensions: { vector },
-      parsers,
+      parsers: baseParsers,
       startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
     });
     await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
-    return Object.assign(wrap(pg), { pglite: pg });
+    return Object.assign(wrap(pg, await withVector(pg)), { pglite: pg });
   } catch (cause) {
     throw new AppError('db:unavailable', { message: `cannot open embedded database at ${dir ?? 'memory'}`, cause });
   }
@@ -133,5 +152,5 @@ export async function createPgliteDb(options: PgliteDbOptions = {}): Promise<Db 
 /** A fast independent copy of an open in-memory database (used by tests to start from a migrated template). */
 export async function clonePgliteDb(source: Db & { pglite: PGlite }): Promise<Db & { pglite: PGlite }> {
   const copy = (await source.pglite.clone()) as PGlite;
-  return Object.assign(wrap(copy), { pglite: copy });
+  return Object.assign(wrap(copy, await withVector(copy)), { pglite: copy });
 }

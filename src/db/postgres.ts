@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { registerTypes } from 'pgvector/pg';
 import { AppError } from '../errors.js';
 import type { Db, Queryable } from './db.js';
 
@@ -12,7 +13,12 @@ export interface PostgresDbOptions {
   onError?: (err: Error) => void;
 }
 
-/** A pg.Pool behind the Db interface. int8 and numeric come back as numbers, like PGlite. */
+/**
+ * A pg.Pool behind the Db interface. int8 and numeric come back as numbers and vector as number[], like PGlite.
+ * pgvector's registerTypes runs on each connection at its first checkout once the database has the vector type (a
+ * database not migrated yet has none; such a connection is tried again at its next checkout). Not in the pool's
+ * 'connect' event: that event does not wait, so the first query could be parsed before the type is registered.
+ */
 export function createPostgresDb(options: PostgresDbOptions): Db & { pool: pg.Pool } {
   const typeParsers = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -28,6 +34,22 @@ export function createPostgresDb(options: PostgresDbOptions): Db & { pool: pg.Po
     types: typeParsers as pg.CustomTypesConfig,
   });
   pool.on('error', (err) => options.onError?.(err));
+  const withVector = new WeakSet<pg.PoolClient>();
+  async function checkout(): Promise<pg.PoolClient> {
+    const client = await pool.connect();
+    if (withVector.has(client)) return client;
+    try {
+      const [row] = (await client.query<{ ok: boolean }>(`SELECT to_regtype('vector') IS NOT NULL AS ok`)).rows;
+      if (row?.ok) {
+        await registerTypes(client);
+        withVector.add(client);
+      }
+      return client;
+    } catch (e) {
+      client.release(e as Error);
+      throw e;
+    }
+  }
   const wrapErr = (cause: unknown): never => {
     const code = (cause as { code?: string }).code;
     // Connection-level failures become db:unavailable; SQL errors keep their own identity.
@@ -43,28 +65,36 @@ export function createPostgresDb(options: PostgresDbOptions): Db & { pool: pg.Po
     }
     throw cause;
   };
+  /** One statement on a pooled connection, released as pool.query releases it (a failed one is not reused). */
+  async function runOnce<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    let client: pg.PoolClient;
+    try {
+      client = await checkout();
+    } catch (e) {
+      return wrapErr(e);
+    }
+    try {
+      const res = await client.query(sql, params as unknown[]);
+      client.release();
+      return res.rows as T[];
+    } catch (e) {
+      client.release(e as Error);
+      return wrapErr(e);
+    }
+  }
   return {
     kind: 'postgres',
     pool,
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      try {
-        const res = await pool.query(sql, params as unknown[]);
-        return res.rows as T[];
-      } catch (e) {
-        return wrapErr(e);
-      }
+      return runOnce<T>(sql, params);
     },
     async exec(sql) {
-      try {
-        await pool.query(sql);
-      } catch (e) {
-        wrapErr(e);
-      }
+      await runOnce(sql);
     },
     async transaction(fn) {
       let client: pg.PoolClient;
       try {
-        client = await pool.connect();
+        client = await checkout();
       } catch (e) {
         return wrapErr(e);
       }

@@ -1,5 +1,5 @@
+import { toSql } from 'pgvector';
 import type { Db, Queryable } from '../db/db.js';
-import { toVectorLiteral } from '../db/db.js';
 import { procedureSchema, type Procedure } from '../catalog/schema.js';
 import { AppError } from '../errors.js';
 import { foldedTokens } from '../text/normalize.js';
@@ -134,7 +134,7 @@ async function insertChunks(tx: Queryable, chunks: Chunk[], vectors: number[][],
     const values: string[] = [];
     chunks.slice(start, start + CHUNKS_PER_INSERT).forEach((c, j) => {
       const b = params.length;
-      params.push(c.code, c.kind, c.name, c.body, lexemesOf(c.body), toVectorLiteral(vectors[start + j] ?? []), embedderId, hashOf(c.code));
+      params.push(c.code, c.kind, c.name, c.body, lexemesOf(c.body), toSql(vectors[start + j] ?? []), embedderId, hashOf(c.code));
       values.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::vector, $${b + 7}, $${b + 8})`);
     });
     await tx.query(

@@ -1,5 +1,5 @@
+import { toSql } from 'pgvector';
 import type { Db } from '../db/db.js';
-import { toVectorLiteral } from '../db/db.js';
 import type { Level } from '../catalog/schema.js';
 import { analyzeText } from '../text/analyze.js';
 import type { Lexicon } from '../text/lexicon.js';
@@ -83,7 +83,7 @@ export function createPgSearcher(deps: PgSearcherDeps): Searcher {
               `SELECT code, 1 - (embedding::vector(${dims}) <=> $1::vector(${dims})) AS sim
                  FROM chunks WHERE embedder = ${idLiteral}
                 ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT $2`,
-              [toVectorLiteral(qv), k * 2],
+              [toSql(qv), k * 2],
             )
           : Promise.resolve([]),
       ]);

@@ -142,24 +142,18 @@ interface ChunkRow {
   kind: string;
   name: string;
   body: string;
-  embedding: string | null;
+  /** number[] on both backends (pgvector's parser, see db/db.ts). */
+  embedding: number[] | null;
   field: string;
   levels: unknown;
   aliases: unknown;
   listed_only: boolean;
 }
 
-function parseVector(text: string | null, dims: number, into: Float32Array, offset: number) {
-  if (!text) return;
-  let i = 0;
-  let start = 1;
-  for (let p = 1; p < text.length && i < dims; p++) {
-    const ch = text.charCodeAt(p);
-    if (ch === 44 /* , */ || ch === 93 /* ] */) {
-      into[offset + i++] = Number(text.slice(start, p));
-      start = p + 1;
-    }
-  }
+function copyVector(v: number[] | null, dims: number, into: Float32Array, offset: number) {
+  if (!v) return;
+  const n = Math.min(dims, v.length);
+  for (let k = 0; k < n; k++) into[offset + k] = v[k]!;
 }
 
 function actionsOfName(name: string): string[] {
@@ -173,7 +167,7 @@ function nameBigramsOf(name: string): string[] {
 
 async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1' | 'b'>): Promise<Index> {
   const rows = await db.query<ChunkRow>(
-    `SELECT c.code, c.kind, c.name, c.body, c.embedding::text AS embedding, p.field,
+    `SELECT c.code, c.kind, c.name, c.body, c.embedding, p.field,
             p.data->'levels' AS levels, p.data->'aliases' AS aliases, (p.data->>'origin') = 'province' AS listed_only
        FROM chunks c JOIN procedures p ON p.code = c.code
       WHERE c.embedder = $1
@@ -227,7 +221,7 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
       p.ids.push(i);
       p.tfs.push(c);
     }
-    parseVector(r.embedding, dims, vectors, i * dims);
+    copyVector(r.embedding, dims, vectors, i * dims);
   });
   const postings = new Map<string, { ids: Int32Array; tfs: Float32Array }>();
   for (const [t, p] of building) postings.set(t, { ids: Int32Array.from(p.ids), tfs: Float32Array.from(p.tfs) });

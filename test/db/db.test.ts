@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toSql } from 'pgvector';
 import { createTestDb, dbBackends, testDatabaseUrl, type TestDb } from '../helpers/db.js';
-import { toVectorLiteral } from '../../src/db/db.js';
 import { loadMigrations, migrate, splitSql } from '../../src/db/migrate.js';
 import { createPgliteDb } from '../../src/db/pglite.js';
+import { createPostgresDb } from '../../src/db/postgres.js';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +40,8 @@ const expectedOrder = [...vectors].sort((p, q) => cos(q[1], probe) - cos(p[1], p
 async function vectorOrder(db: TestDb) {
   await db.exec('CREATE TABLE IF NOT EXISTS vec_probe (id text PRIMARY KEY, v vector(4))');
   await db.query('DELETE FROM vec_probe');
-  for (const [id, v] of vectors) await db.query('INSERT INTO vec_probe VALUES ($1, $2::vector)', [id, toVectorLiteral(v)]);
-  const rows = await db.query<{ id: string }>('SELECT id FROM vec_probe ORDER BY v <=> $1::vector', [toVectorLiteral(probe)]);
+  for (const [id, v] of vectors) await db.query('INSERT INTO vec_probe VALUES ($1, $2::vector)', [id, toSql(v)]);
+  const rows = await db.query<{ id: string }>('SELECT id FROM vec_probe ORDER BY v <=> $1::vector', [toSql(probe)]);
   await db.exec('DROP TABLE vec_probe');
   return rows.map((r) => r.id);
 }
@@ -79,6 +82,34 @@ describe.each(dbBackends)('database on $backend', ({ backend }) => {
     const [row] = await db.query<{ n: unknown; x: unknown }>('SELECT count(*) AS n, 2.5::numeric AS x FROM schema_migrations');
     expect(typeof row?.n).toBe('number');
     expect(row?.x).toBe(2.5);
+  });
+
+  it('returns a vector column as an array of numbers (pgvector parser)', async () => {
+    const [row] = await db.query<{ v: unknown }>('SELECT $1::vector AS v', [toSql([0.5, -0.25, 3])]);
+    expect(row?.v).toEqual([0.5, -0.25, 3]);
+  });
+});
+
+describe.runIf(Boolean(testDatabaseUrl))('PostgreSQL before the vector type exists', () => {
+  it('parses vectors on a connection first used before the migration created the type', async () => {
+    // From template0: a test server's template1 may already hold the extension.
+    const name = `motcua_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0`);
+    const url = new URL(testDatabaseUrl!);
+    url.pathname = `/${name}`;
+    const db = createPostgresDb({ connectionString: url.toString(), max: 1 });
+    try {
+      expect(await db.query(`SELECT to_regtype('vector') AS t`)).toEqual([{ t: null }]);
+      await migrate(db);
+      const [row] = await db.query<{ v: unknown }>('SELECT $1::vector AS v', [toSql([1, 2])]);
+      expect(row?.v).toEqual([1, 2]);
+    } finally {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });
 
