@@ -93,6 +93,11 @@ export const configSchema = z
     LLM_TIMEOUT_MS: intInRange(8000, 500, 120000),
     /** With an LLM configured: 1 lets it pick among the choices of a clarification (or word its question); 0 keeps the list. */
     LLM_CHOOSER: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('1').transform((v) => v === '1')),
+    /**
+     * With an LLM configured: 1 answers with a LangChain agent that may call the project's search, procedure lookup and
+     * dossier status before writing (src/llm/agent.ts), instead of the one rephrasing call; 0 (default) rephrases.
+     */
+    LLM_AGENT: z.preprocess(emptyToUndefined, z.enum(['0', '1']).default('0').transform((v) => v === '1')),
     EMBEDDING_MODEL: optionalString,
     EMBEDDING_DIMENSIONS: intInRange(256, 8, 4096),
     SESSION_TIMEOUT_MINUTES: intInRange(30, 1, 1440),

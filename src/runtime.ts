@@ -35,6 +35,7 @@ import type { DossierProvider } from './dossier/provider.js';
 import { detectDossierCode } from './dossier/code.js';
 import { createRephraser } from './llm/rephraser.js';
 import { createChooser } from './llm/chooser.js';
+import { createAgentAnswerer } from './llm/agent.js';
 import { createOpenAiEmbedder } from './llm/openai-embedder.js';
 import { createAnswerService, type DossierPort } from './answer/service.js';
 import { createSessionStore } from './answer/session.js';
@@ -194,7 +195,8 @@ export async function createCore(config: Config, logger: Logger, options: CoreOp
       recorder: options.record === false ? undefined : recorder,
       notesFor: (text) => analyzeText(text, lexicon).notes,
       dossier: source === 'off' ? undefined : dossierPort,
-      rephraser: isLlmEnabled(config) ? createRephraser({ config, logger }) : undefined,
+      rephraser: isLlmEnabled(config) && !config.LLM_AGENT ? createRephraser({ config, logger }) : undefined,
+      agent: isLlmEnabled(config) && config.LLM_AGENT ? createAgentAnswerer({ config, logger }) : undefined,
       chooser: isLlmEnabled(config) && config.LLM_CHOOSER ? createChooser({ config, logger }) : undefined,
       renderFull: (p) => renderProcedureText(p),
       // `serve` puts the officers' handoff in front of these answers when the inbox exists (src/handoff/compose.ts).

@@ -50,6 +50,27 @@ export interface ChooserPort {
   choose(input: { question: string; candidates: { code: string; name: string }[] }): Promise<{ code?: string; ask?: string }>;
 }
 
+/**
+ * Optional LLM agent (src/llm/agent.ts), used instead of the rephraser when configured: it may call the tools the
+ * service hands it for the turn and returns the grounded text itself when it declines or fails.
+ */
+export interface AgentPort {
+  answer(input: { question: string; aspects: string[]; grounded: string; records: Procedure[]; tools: AgentToolsPort }): Promise<{ text: string; used: 'llm' | 'fallback'; reason?: string }>;
+}
+
+/** The agent's tools for one turn, built by the service from its own search, catalog and dossier lookup. */
+export interface AgentToolsPort {
+  search(query: string): Promise<{ code: string; name: string }[]>;
+  lookup(code: string): Promise<string | undefined>;
+  dossierStatus(code: string): Promise<string>;
+}
+
+/** Who is asking, as the dossier lookup limits know them. */
+interface Asker {
+  chatHash: string;
+  limitKey: string;
+}
+
 export interface AnswerDeps {
   searcher: Searcher;
   catalog: CatalogPort;
@@ -63,6 +84,8 @@ export interface AnswerDeps {
   notesFor?: (text: string) => string[];
   dossier?: DossierPort;
   rephraser?: RephrasePort;
+  /** Replaces the rephraser when set (LLM_AGENT=1). */
+  agent?: AgentPort;
   chooser?: ChooserPort;
   /** Full staff view of a record for /tt and "xem thêm". */
   renderFull?: (p: Procedure) => string;
@@ -117,11 +140,31 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     return { outcome, text, citations: [], choices: [], feedback: false, ...extra };
   }
 
-  async function answerWith(p: Procedure, asked: Aspect[], question: string, extraNotes: string[], full = false, suffix?: string): Promise<Reply> {
+  /**
+   * The agent's tools: our search (on redacted text; codes and names of the top 5), a procedure's facts as the
+   * citizen's full answer gives them, and the dossier lookup under the asker's own limits, its text redacted.
+   */
+  function agentTools(asker: Asker | undefined): AgentToolsPort {
+    return {
+      search: async (query) => (await deps.searcher.search(deps.redact(query), { top: 5 })).results.map((h) => ({ code: h.code, name: h.name })),
+      lookup: async (code) => {
+        const p = await deps.catalog.getProcedure(code);
+        return p ? composeAnswer(p, [], { full: true }) : undefined;
+      },
+      dossierStatus: async (code) => {
+        if (!deps.dossier || !asker) return texts.dossierOff(deps.centre);
+        const normal = deps.dossier.detect(code) ?? code.replace(/\s+/g, '').toUpperCase();
+        return deps.redact((await deps.dossier.lookup({ chatHash: asker.chatHash, limitKey: asker.limitKey, code: normal })).text);
+      },
+    };
+  }
+
+  async function answerWith(p: Procedure, asked: Aspect[], question: string, extraNotes: string[], full = false, suffix?: string, asker?: Asker): Promise<Reply> {
     let text = composeAnswer(p, asked, { notes: extraNotes, full, beforeSource: suffix });
-    if (deps.rephraser && !full) {
+    if ((deps.agent || deps.rephraser) && !full) {
       // The question goes to a third party: phone, CCCD, e-mail and dossier numbers are removed first.
-      const r = await deps.rephraser.rephrase({ question: deps.redact(question), aspects: asked, grounded: text, records: [p] });
+      const input = { question: deps.redact(question), aspects: asked, grounded: text, records: [p] };
+      const r = deps.agent ? await deps.agent.answer({ ...input, tools: agentTools(asker) }) : await deps.rephraser!.rephrase(input);
       text = r.text;
     }
     return reply('answered', text, { citations: [citationOf(p)], feedback: true });
@@ -136,7 +179,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     return code ? deps.catalog.getProcedure(code) : undefined;
   }
 
-  async function handleQuestion(text: string, u: Understanding, session: ChatSession | undefined, notes: string[]): Promise<{ reply: Reply; candidates: SearchHit[]; session: Partial<ChatSession> }> {
+  async function handleQuestion(text: string, u: Understanding, session: ChatSession | undefined, notes: string[], asker: Asker): Promise<{ reply: Reply; candidates: SearchHit[]; session: Partial<ChatSession> }> {
     const level = u.level as Level | undefined;
     // The last procedure only matters for a follow-up: a fresh question costs no catalog read for it.
     const last = u.followUp ? await procedureOrUndefined(session?.lastCode) : undefined;
@@ -151,7 +194,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
         const p = picked?.p.levels.includes(level) && picked.p.code !== last.code ? picked.p : undefined;
         if (p) {
           const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
-          return { reply: await answerWith(p, aspectsNow, text, notes), candidates: found.results, session: { lastCode: p.code, lastAspects: aspectsNow } };
+          return { reply: await answerWith(p, aspectsNow, text, notes, false, undefined, asker), candidates: found.results, session: { lastCode: p.code, lastAspects: aspectsNow } };
         }
         return { reply: reply('answered', texts.noOtherLevel(levelText(last)), { citations: [citationOf(last)] }), candidates: [], session: { lastCode: last.code } };
       }
@@ -160,7 +203,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
       if (!other && !namesAnother(u.topic, last)) {
         const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
-        return { reply: await answerWith(last, aspectsNow, text, notes), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };
+        return { reply: await answerWith(last, aspectsNow, text, notes, false, undefined, asker), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };
       }
     }
 
@@ -181,7 +224,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       if (!picked) return undefined;
       const { p } = picked;
       const suffix = picked.other ? texts.otherLevel(picked.other.levels, picked.other.code) : undefined;
-      return { reply: await answerWith(p, asked, text, notes, false, suffix), candidates: found.results, session: { lastCode: p.code, lastAspects: asked, lastChoices: [] } };
+      return { reply: await answerWith(p, asked, text, notes, false, suffix, asker), candidates: found.results, session: { lastCode: p.code, lastAspects: asked, lastChoices: [] } };
     };
     if (d.outcome === 'answered' && found.results[0]) {
       const answered = await answerHit(found.results[0]);
@@ -262,7 +305,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     }
   }
 
-  async function choose(index: number, session: ChatSession | undefined, notes: string[]): Promise<{ reply: Reply; session?: Partial<ChatSession>; code?: string }> {
+  async function choose(index: number, session: ChatSession | undefined, notes: string[], asker: Asker): Promise<{ reply: Reply; session?: Partial<ChatSession>; code?: string }> {
     const choices = session?.lastChoices ?? [];
     if (!choices.length) return { reply: reply('smalltalk', texts.noChoices()) };
     const c = choices.find((x) => x.index === index);
@@ -270,7 +313,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
     const p = await deps.catalog.getProcedure(c.code);
     if (!p) return { reply: reply('unresolved', texts.unresolved(deps.centre)) };
     const aspectsNow = session?.lastAspects ?? [];
-    return { reply: await answerWith(p, aspectsNow, session?.lastQuestion ?? '', notes), session: { lastCode: p.code, lastAspects: aspectsNow, lastChoices: [] }, code: p.code };
+    return { reply: await answerWith(p, aspectsNow, session?.lastQuestion ?? '', notes, false, undefined, asker), session: { lastCode: p.code, lastAspects: aspectsNow, lastChoices: [] }, code: p.code };
   }
 
   /** A command as recorded: a dossier code after /hoso and friends is a credential, whatever shape it has. */
@@ -366,7 +409,7 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       const value = (t.incoming.action as { value: 'up' | 'down' }).value;
       return { reply: feedbackReply(value), feedback: value, code: t.session?.lastCode };
     },
-    choice_button: (t) => choose((t.incoming.action as { index: number }).index, t.session, t.notes),
+    choice_button: (t) => choose((t.incoming.action as { index: number }).index, t.session, t.notes, t),
     erase_request: async () => ({ reply: reply('smalltalk', texts.eraseAsk()), session: { pending: 'erase' } }),
     emergency: async () => ({ reply: reply('emergency', texts.emergency()) }),
     async dossier(t, { u, dossierCode: code }) {
@@ -397,14 +440,14 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       const value = u!.kind === 'feedback_up' ? 'up' : 'down';
       return { reply: feedbackReply(value), feedback: value, code: t.session?.lastCode };
     },
-    choice: (t, { u }) => choose(u!.choice!, t.session, t.notes),
+    choice: (t, { u }) => choose(u!.choice!, t.session, t.notes, t),
     async more(t) {
       const p = await procedureOrUndefined(t.session?.lastCode);
       return { reply: p ? await answerWith(p, [], t.text, [], true) : reply('smalltalk', texts.noContext()), code: p?.code };
     },
     async question(t, { u }) {
       // What is searched (and embedded, with EMBEDDING_MODEL at a provider) is the redacted text: no phone or ID numbers.
-      const r = await handleQuestion(t.redacted(), u!, t.session, t.notes);
+      const r = await handleQuestion(t.redacted(), u!, t.session, t.notes, t);
       const code = r.session.lastCode ?? (r.reply.outcome === 'answered' ? r.reply.citations[0]?.code : undefined);
       return { reply: r.reply, candidates: r.candidates, code, session: { ...r.session, lastQuestion: t.redacted().slice(0, 500) } };
     },

@@ -62,6 +62,29 @@ const aspectLabels: Record<string, string> = {
   general: 'thông tin chung về thủ tục',
 };
 
+/** The aspects asked, in words for a prompt ("thông tin chung" when none). */
+export function describeAspects(aspects: readonly string[]): string {
+  return (aspects.length > 0 ? aspects : ['general']).map((a) => aspectLabels[a] ?? a).join('; ');
+}
+
+/**
+ * Whether an LLM's text may replace the grounded answer: not empty, not much longer, and faithful to the grounded text
+ * and the cited records. `logFields` (problem kinds and count) are safe to log; the problems' details are not.
+ */
+export function judgeLlmText(
+  text: string,
+  input: Pick<RephraseInput, 'grounded' | 'records'>,
+): { reason?: 'empty' | 'too_long' | 'unfaithful'; logFields?: Record<string, unknown> } {
+  if (text === '') return { reason: 'empty' };
+  if (text.length > Math.max(input.grounded.length * 1.5, input.grounded.length + 400)) return { reason: 'too_long' };
+  const check = checkFaithfulness(text, { grounded: input.grounded, records: input.records });
+  if (!check.ok) {
+    const problemKinds: FaithfulnessProblemKind[] = [...new Set(check.kinds)];
+    return { reason: 'unfaithful', logFields: { problemKinds, problemCount: check.problems.length } };
+  }
+  return {};
+}
+
 /** The texts we place between tags in the prompt must not be able to close or open those tags. */
 const promptData = (text: string, maxLength: number) => asData(text, maxLength, ['question', 'grounded_answer']);
 
@@ -86,10 +109,9 @@ export function createRephraser(deps: RephraserDeps, options: RephraserOptions =
       if (!model) return fallback('disabled');
 
       const started = performance.now();
-      const aspects = input.aspects.length > 0 ? input.aspects : ['general'];
       const values = {
         question: promptData(input.question, 2000),
-        aspects: aspects.map((a) => aspectLabels[a] ?? a).join('; '),
+        aspects: describeAspects(input.aspects),
         grounded: promptData(input.grounded, 12000),
       };
       const messages = [new SystemMessage(system.render(values)), new HumanMessage(user.render(values))];
@@ -107,14 +129,8 @@ export function createRephraser(deps: RephraserDeps, options: RephraserOptions =
       } catch (err) {
         return done(fallback(err instanceof DeadlineError ? 'timeout' : 'llm_failed'), describeError(err));
       }
-      if (text === '') return done(fallback('empty'));
-      if (text.length > Math.max(input.grounded.length * 1.5, input.grounded.length + 400)) return done(fallback('too_long'));
-
-      const check = checkFaithfulness(text, { grounded: input.grounded, records: input.records });
-      if (!check.ok) {
-        const problemKinds: FaithfulnessProblemKind[] = [...new Set(check.kinds)];
-        return done(fallback('unfaithful'), { problemKinds, problemCount: check.problems.length });
-      }
+      const verdict = judgeLlmText(text, input);
+      if (verdict.reason) return done(fallback(verdict.reason), verdict.logFields);
       return done({ text, used: 'llm' });
     },
   };

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
  *   server.chat({ status: 500 });                // or fails
  *   server.chat({ hang: true });                 // or never answers (until close)
  *   server.chat((body) => ({ reply: ... }));     // or decides from the request
+ *   server.chat({ toolCalls: [{ name: 'search_procedures', args: { query: '...' } }] })  // or asks for tool calls
  *   server.embeddings({ dimensions: 3 });        // vectors of the wrong size
  *   config OPENAI_BASE_URL = server.baseUrl       // http://127.0.0.1:PORT/v1
  */
@@ -23,6 +24,7 @@ export interface RecordedRequest {
 
 export type ChatScript =
   | { reply: string; delayMs?: number }
+  | { toolCalls: { name: string; args: Record<string, unknown> }[]; delayMs?: number }
   | { status: number; body?: unknown; delayMs?: number }
   | { hang: true };
 export type EmbeddingsScript =
@@ -33,7 +35,8 @@ export type EmbeddingsScript =
 
 export interface ChatRequestBody {
   model: string;
-  messages: { role: string; content: string }[];
+  messages: { role: string; content: string; tool_calls?: unknown[]; tool_call_id?: string }[];
+  tools?: { type: string; function: { name: string } }[];
   temperature?: number;
   [key: string]: unknown;
 }
@@ -95,7 +98,23 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body?.model ?? 'fake',
-        choices: [{ index: 0, message: { role: 'assistant', content: script.reply }, finish_reason: 'stop' }],
+        choices: [
+          'toolCalls' in script
+            ? {
+                index: 0,
+                message: {
+                  role: 'assistant',
+                  content: null,
+                  tool_calls: script.toolCalls.map((c, i) => ({
+                    id: `call_${requests.length}_${i}`,
+                    type: 'function',
+                    function: { name: c.name, arguments: JSON.stringify(c.args) },
+                  })),
+                },
+                finish_reason: 'tool_calls',
+              }
+            : { index: 0, message: { role: 'assistant', content: script.reply }, finish_reason: 'stop' },
+        ],
         usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
       });
     }
