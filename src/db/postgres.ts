@@ -35,8 +35,16 @@ export function createPostgresDb(options: PostgresDbOptions): Db & { pool: pg.Po
   });
   pool.on('error', (err) => options.onError?.(err));
   const withVector = new WeakSet<pg.PoolClient>();
+  // pg-pool listens for a client's 'error' only while it is idle. A connection that dies while checked out (the server
+  // restarted mid-query) rejects its query and also emits 'error', which would be uncaught without this listener.
+  const onLeasedError = (err: Error) => options.onError?.(err);
+  function giveBack(client: pg.PoolClient, err?: Error): void {
+    client.removeListener('error', onLeasedError);
+    client.release(err);
+  }
   async function checkout(): Promise<pg.PoolClient> {
     const client = await pool.connect();
+    client.on('error', onLeasedError);
     if (withVector.has(client)) return client;
     try {
       const [row] = (await client.query<{ ok: boolean }>(`SELECT to_regtype('vector') IS NOT NULL AS ok`)).rows;
@@ -46,7 +54,7 @@ export function createPostgresDb(options: PostgresDbOptions): Db & { pool: pg.Po
       }
       return client;
     } catch (e) {
-      client.release(e as Error);
+      giveBack(client, e as Error);
       throw e;
     }
   }
@@ -75,10 +83,10 @@ export function createPostgresDb(options: PostgresDbOptions): Db & { pool: pg.Po
     }
     try {
       const res = await client.query(sql, params as unknown[]);
-      client.release();
+      giveBack(client);
       return res.rows as T[];
     } catch (e) {
-      client.release(e as Error);
+      giveBack(client, e as Error);
       return wrapErr(e);
     }
   }
@@ -104,16 +112,20 @@ export function createPostgresDb(options: PostgresDbOptions): Db & { pool: pg.Po
           return res.rows as T[];
         },
       };
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const out = await fn(tx);
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection that cannot even roll back is not given back to the pool for reuse.
+        await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+          broken = rollbackErr;
+        });
         throw e;
       } finally {
-        client.release();
+        giveBack(client, broken);
       }
     },
     async ping() {

@@ -113,6 +113,50 @@ describe.runIf(Boolean(testDatabaseUrl))('PostgreSQL before the vector type exis
   });
 });
 
+describe.runIf(Boolean(testDatabaseUrl))('PostgreSQL connection killed while checked out', () => {
+  it('rejects the statement as db:unavailable, reports the error and throws nothing uncaught', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    const reported: Error[] = [];
+    const db = createPostgresDb({ connectionString: testDatabaseUrl!, max: 2, onError: (e) => reported.push(e) });
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    try {
+      const tag = `motcua_kill_${randomBytes(4).toString('hex')}`;
+      const kill = async () => {
+        // Wait until the statement is running on the server, then end its backend as a restart would.
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await admin.query(
+            `SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`,
+            [`%${tag}%`],
+          );
+          if (rows.length > 0) return;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error('the statement never started');
+      };
+      const running = db.query(`SELECT pg_sleep(30) AS ${tag}`);
+      await kill();
+      await expect(running).rejects.toMatchObject({ code: 'db:unavailable' });
+      const inTx = db.transaction(async (tx) => tx.query(`SELECT pg_sleep(30) AS ${tag}`));
+      await kill();
+      await expect(inTx).rejects.toThrow(/terminat/i);
+      // Let the client's 'error' events (emitted after the rejection) run.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(uncaught).toEqual([]);
+      // Whichever of the two connections ended after its statement had already failed was reported, not thrown.
+      expect(reported.length).toBeGreaterThanOrEqual(1);
+      // The pool replaces the dead connections.
+      expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await admin.end();
+      await db.close();
+    }
+  });
+});
+
 describe.runIf(Boolean(testDatabaseUrl))('PGlite and PostgreSQL agree', () => {
   let lite: TestDb;
   let real: TestDb;
