@@ -17,6 +17,8 @@ export interface CliContext {
   out(line: string): void;
   /** The run's exit code when the command returns normally (0 unless a command sets it, e.g. a partly failed import). */
   exitCode: number;
+  /** Resolves when a long-running command should stop: SIGINT, SIGTERM or the caller's stop signal. */
+  stopped(): Promise<void>;
 }
 
 export interface CliIo {
@@ -24,6 +26,8 @@ export interface CliIo {
   out?: (line: string) => void;
   /** Where logs and errors go (default: stderr). */
   err?: NodeJS.WritableStream;
+  /** Ends a long-running command (serve, center-sim) as SIGINT or SIGTERM does (for running the program in-process). */
+  stop?: AbortSignal;
 }
 
 export function createCliContext(config: Config, io: CliIo = {}): CliContext & { close(): Promise<void> } {
@@ -43,6 +47,20 @@ export function createCliContext(config: Config, io: CliIo = {}): CliContext & {
     },
     out: io.out ?? ((line) => process.stdout.write(line + '\n')),
     exitCode: 0,
+    stopped() {
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          process.off('SIGINT', done);
+          process.off('SIGTERM', done);
+          io.stop?.removeEventListener('abort', done);
+          resolve();
+        };
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+        if (io.stop?.aborted) done();
+        else io.stop?.addEventListener('abort', done, { once: true });
+      });
+    },
     async close() {
       if (dbp) await (await dbp).close();
     },

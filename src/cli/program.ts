@@ -63,11 +63,9 @@ Examples:
       const logger = createLogger({ level: c.config.LOG_LEVEL });
       const { startServer } = await import('../serve.js');
       const running = await startServer(c.config, logger);
-      await new Promise<void>((resolve) => {
-        const stop = () => running.stop().then(resolve, resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      c.out(`serving on http://${c.config.HOST}:${running.port}/`);
+      await c.stopped();
+      await running.stop();
     });
 
   registerCatalogCommands(program, ctx);
@@ -83,8 +81,9 @@ Examples:
     .action(async (opts: { port: string; token?: string }) => {
       const { startCenterSim } = await import('../server/center-sim.js');
       const sim = await startCenterSim({ port: Number(opts.port), token: opts.token });
-      ctx().out(`centre simulator on http://127.0.0.1:${sim.port}/dossiers/{code} — codes: ${sim.provider.list().map((d) => `${d.code} (${d.status})`).join(', ')}`);
-      await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+      const c = ctx();
+      c.out(`centre simulator on http://127.0.0.1:${sim.port}/dossiers/{code} — codes: ${sim.provider.list().map((d) => `${d.code} (${d.status})`).join(', ')}`);
+      await c.stopped();
       await sim.close();
     });
   program

@@ -10,6 +10,23 @@ describe('motcua command line, in-process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'motcua-cli-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  /** Starts a long-running command, waits for the output line that names its address, and returns it and a stop. */
+  async function start(args: string[], env: Record<string, string> = {}) {
+    const out: string[] = [];
+    const stop = new AbortController();
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    const exit = runCli(['node', 'motcua', ...args], { env: { DATA_DIR: dataDir, LOG_LEVEL: 'error', ...env }, out: (l) => out.push(l), err: sink, stop: stop.signal });
+    let settled: number | undefined;
+    void exit.then((c) => (settled = c));
+    for (let i = 0; i < 1200 && !out.some((l) => /http:\/\//.test(l)); i++) {
+      if (settled !== undefined) throw new Error(`${args[0]} ended with code ${settled} before serving: ${out.join(' | ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const port = Number(/:(\d+)\//.exec(out.find((l) => /http:\/\//.test(l)) ?? '')?.[1]);
+    expect(port).toBeGreaterThan(0);
+    return { base: `http://127.0.0.1:${port}`, out, stop: () => (stop.abort(), exit) };
+  }
+
   async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string }> {
     const out: string[] = [];
     let err = '';
@@ -74,6 +91,39 @@ describe('motcua command line, in-process', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/^error: http:validation: .*since/m);
   }, 180_000);
+
+  it('serves the web chat and /health until stopped, then exits 0', async () => {
+    const served = await start(['serve'], { PORT: '0', HOST: '127.0.0.1' });
+    try {
+      const health = await fetch(`${served.base}/health`);
+      expect(health.status).toBe(200);
+      const chat = await fetch(`${served.base}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chatId: 'cli-serve-test', text: 'đăng ký kết hôn cần giấy tờ gì' }),
+      });
+      expect(chat.status).toBe(200);
+      expect(JSON.stringify(await chat.json())).toMatch(/kết hôn/i);
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
+    // Stopped means the port is closed.
+    await expect(fetch(`${served.base}/health`)).rejects.toThrow();
+  }, 180_000);
+
+  it('serves the centre simulator\'s dossiers until stopped', async () => {
+    const sim = await start(['center-sim', '--port', '0', '--token', 'sim-secret']);
+    try {
+      const code = /codes: ([^ ,]+)/.exec(sim.out.join('\n'))?.[1];
+      expect(code).toBeDefined();
+      expect((await fetch(`${sim.base}/dossiers/${code}`)).status).toBe(401);
+      const ok = await fetch(`${sim.base}/dossiers/${code}`, { headers: { authorization: 'Bearer sim-secret' } });
+      expect(ok.status).toBe(200);
+      expect(JSON.stringify(await ok.json())).toContain(code!);
+    } finally {
+      expect(await sim.stop()).toBe(0);
+    }
+  });
 
   it('lists every command in its help', async () => {
     const help = await run('--help');

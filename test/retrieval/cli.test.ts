@@ -30,6 +30,7 @@ describe('search and index commands', () => {
       db: async () => db,
       out: (l) => lines.push(l),
       exitCode: 0,
+      stopped: () => Promise.resolve(),
     };
     const program = new Command('motcua').exitOverride();
     registerRetrievalCommands(program, () => ctx, { embedder: () => createHashEmbedder({ dimensions: 64 }) });
