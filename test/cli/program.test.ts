@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -123,6 +124,46 @@ describe('motcua command line, in-process', () => {
     } finally {
       expect(await sim.stop()).toBe(0);
     }
+  });
+
+  it('adds, lists and removes a staff account, printing a generated password once', async () => {
+    const added = await run('staff', 'add', 'thu.nguyen', '--role', 'editor', '--generate');
+    expect(added.code).toBe(0);
+    const password = /password \(shown once\): (\S+)/.exec(added.out.join('\n'))?.[1];
+    expect(password?.length).toBeGreaterThanOrEqual(10);
+    const listed = await run('staff', 'list', '--json');
+    const accounts = JSON.parse(listed.out[0]!) as { name: string; role: string }[];
+    expect(accounts).toContainEqual(expect.objectContaining({ name: 'thu.nguyen', role: 'editor' }));
+    // The password is never listed.
+    expect(listed.out.join('\n')).not.toContain(password);
+    const badRole = await run('staff', 'add', 'ai.do', '--role', 'boss', '--generate');
+    expect(badRole.code).toBe(1);
+    expect(badRole.err).toMatch(/role/);
+    expect((await run('staff', 'remove', 'thu.nguyen')).code).toBe(0);
+    const again = await run('staff', 'remove', 'thu.nguyen');
+    expect(again.code).toBe(1);
+    expect(again.out.join('\n')).toMatch(/no staff account thu\.nguyen/);
+  }, 180_000);
+
+  it('exports the staff corrections as JSON and names an unknown action', async () => {
+    const exported = await run('corrections', 'export');
+    expect(exported.code).toBe(0);
+    expect(Array.isArray(JSON.parse(exported.out[0]!))).toBe(true);
+    const bad = await run('corrections', 'import');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/unknown corrections action import/);
+  }, 180_000);
+
+  it("writes the compact form of a province's CSV list", async () => {
+    const csv = fileURLToPath(new URL('../fixtures/province/list-a.csv', import.meta.url));
+    const out = join(dataDir, 'province.json');
+    const built = await run('province-list-build', csv, out, '--listed-at', '2026-11-01');
+    expect(built.code).toBe(0);
+    expect(built.out[0]).toMatch(/^wrote .*province\.json: \d+ procedures/);
+    const compact = JSON.parse(readFileSync(out, 'utf8')) as { procedures: unknown[] };
+    expect(compact.procedures.length).toBeGreaterThan(0);
+    const missing = await run('province-list-build', join(dataDir, 'none.csv'), out);
+    expect(missing.code).toBe(1);
   });
 
   it('lists every command in its help', async () => {
