@@ -32,7 +32,7 @@ function isAddressOrCidr(s: string): boolean {
   return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (v === 4 ? 32 : 128);
 }
 
-export const configSchema = z
+const configSchema = z
   .object({
     PORT: intInRange(3000, 0, 65535),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),

@@ -4,7 +4,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 export type { Logger };
 
 /** Paths whose values never reach a log line. */
-export const redactPaths = [
+const redactPaths = [
   'token',
   '*.token',
   'secret',

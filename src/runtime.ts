@@ -69,7 +69,7 @@ export function createEmbedder(config: Config): Embedder {
 }
 
 /** Re-syncs the index with the catalog and reloads the in-memory search structures. */
-export async function refreshIndex(core: Pick<Core, 'db' | 'embedder' | 'searcher'>, logger: Logger) {
+async function refreshIndex(core: Pick<Core, 'db' | 'embedder' | 'searcher'>, logger: Logger) {
   const sync = await syncIndex(core.db, core.embedder);
   if (sync.added || sync.updated || sync.removed) logger.info(sync, 'retrieval index synced');
   return { sync, loaded: await core.searcher.refresh() };

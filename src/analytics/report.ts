@@ -162,7 +162,7 @@ export interface ReportService {
 }
 
 /** Aspect key used for questions where no aspect was detected. */
-export const GENERAL_ASPECT = 'general';
+const GENERAL_ASPECT = 'general';
 
 const QUESTION_OUTCOMES = new Set(['answered', 'clarify', 'unresolved']);
 

@@ -7,7 +7,7 @@ import { createCatalogRepository, type UpsertCounts } from './repository.js';
 import { readProvinceListFile } from './province-list.js';
 
 /** The province's lists we ship in our compact form (knowledge/province/*.json), sorted. */
-export function shippedProvinceLists(knowledgeDir: string): string[] {
+function shippedProvinceLists(knowledgeDir: string): string[] {
   const dir = join(knowledgeDir, 'province');
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   return readdirSync(dir)

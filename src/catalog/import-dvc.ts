@@ -24,7 +24,7 @@ import {
 import { parseNumber } from '../text/quantities.js';
 
 /** The fields of a crawled record that we read; everything else is ignored. */
-export const dvcRecordSchema = z.looseObject({
+const dvcRecordSchema = z.looseObject({
   ma_thu_tuc: z.string().trim().min(1, 'ma_thu_tuc is empty'),
   ten_thu_tuc: z.string().trim().min(1, 'ten_thu_tuc is empty'),
   linh_vuc: z.string().default(''),
@@ -150,7 +150,7 @@ function splitGluedDigits(
 }
 
 /** Splits cach_thuc_thuc_hien into one entry per submission mode, in source order. */
-export function splitModes(text: string): ParsedMode[] {
+function splitModes(text: string): ParsedMode[] {
   const body = text.replace(CHANNEL_HEADER, '');
   const starts = [...body.matchAll(MODE_START)];
   const out: ParsedMode[] = [];
@@ -498,7 +498,7 @@ export function parseLegalBasis(text: string): LegalBasis[] {
 // Steps, conditions, result, levels
 
 /** Splits a multi-line text into items (one per line; "Bước N" glued mid-line also starts an item). */
-export function splitItems(text: string): string[] {
+function splitItems(text: string): string[] {
   const src = cleanText(text);
   if (!src) return [];
   return src
@@ -521,7 +521,7 @@ export function parseResult(text: string): string | undefined {
   return items.length ? items.join('; ') : undefined;
 }
 
-export function parseLevels(text: string): Level[] {
+function parseLevels(text: string): Level[] {
   const out: Level[] = [];
   for (const part of cleanText(text).split(',')) {
     const p = part.trim().toLowerCase();

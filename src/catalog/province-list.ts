@@ -14,7 +14,6 @@ import { foldText } from '../text/normalize.js';
 import {
   onlineLevelSchema,
   procedureSchema,
-  provinceLevelSchema,
   type Level,
   type OnlineLevel,
   type Procedure,
@@ -56,7 +55,7 @@ const onlineByLabel: Record<string, OnlineLevel> = {
 };
 
 /** Rows the portal keeps for testing its own forms ("Thủ tục test", "Test nộp hồ sơ …"). */
-export function isTestRow(name: string): boolean {
+function isTestRow(name: string): boolean {
   return /^(thu tuc )?test\b/.test(foldText(name).trim());
 }
 
@@ -90,7 +89,7 @@ export interface ProvinceRow {
 }
 
 /** Groups kept rows by national code into listed-only procedures (origin 'province'); messy rows are reported. */
-export function procedureFromRows(rows: readonly ProvinceRow[], options: ProvinceListOptions = {}): ProvinceListRead {
+function procedureFromRows(rows: readonly ProvinceRow[], options: ProvinceListOptions = {}): ProvinceListRead {
   const province = options.province ?? 'Lạng Sơn';
   const skipped: ProvinceListSkip[] = [];
   const groups = new Map<string, { rows: ProvinceRow[]; pages: ProvincePage[] }>();
@@ -156,7 +155,7 @@ export function procedureFromRows(rows: readonly ProvinceRow[], options: Provinc
 }
 
 /** RFC 4180 rows: comma separated, fields in double quotes may hold commas, newlines and doubled quotes. */
-export function parseCsvRows(text: string): string[][] {
+function parseCsvRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -219,7 +218,7 @@ export function parseProvinceCsv(text: string, file = 'province list', options: 
  * Our compact form (knowledge/province/*.json): the list's facts, one array per procedure
  * `[code, name, field, decision, [[localCode, onlineLevel, portalId], ...]]`, page URLs rebuilt from `pageUrl`.
  */
-export const compactListSchema = z.object({
+const compactListSchema = z.object({
   format: z.literal('motcua-province-list/1'),
   province: z.string().min(2),
   listedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
@@ -293,9 +292,3 @@ export function readProvinceListFile(path: string, options: ProvinceListOptions 
   const procedures = fromCompactList(parsed.data);
   return { procedures, skipped: [], rows: parsed.data.procedures.length };
 }
-
-export const provinceLevelLabels: Record<z.infer<typeof provinceLevelSchema>, string> = {
-  tinh: 'cấp tỉnh',
-  huyen: 'cấp huyện (trước 7/2025)',
-  xa: 'cấp xã',
-};

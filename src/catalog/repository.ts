@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.js';
 import type { Procedure } from './schema.js';
-import { levelFreeName, nameKey } from '../text/names.js';
+import { nameKey } from '../text/names.js';
 
 export { levelFreeName, nameKey } from '../text/names.js';
 import { bumpCatalogVersion } from './version.js';
@@ -168,7 +168,7 @@ export function mergeProcedures(knowledge: Procedure | undefined, imported: Proc
  * province's list adds its mark (pages, online level, decision) to such a record without touching its facts. A code
  * only the list names is served as the list's record (origin 'province', "listed-only").
  */
-export function serveProcedure(knowledge: Procedure | undefined, imported: Procedure | undefined, province: Procedure | undefined): Procedure {
+function serveProcedure(knowledge: Procedure | undefined, imported: Procedure | undefined, province: Procedure | undefined): Procedure {
   if (!knowledge && !imported) {
     if (!province) throw new Error('serveProcedure needs at least one record');
     return province;
@@ -188,7 +188,7 @@ const shorten = (v: unknown): string | undefined => {
 };
 
 /** The top-level fields that differ between two served records (undefined = absent). */
-export function diffProcedures(before: Procedure | undefined, after: Procedure | undefined): FieldChange[] {
+function diffProcedures(before: Procedure | undefined, after: Procedure | undefined): FieldChange[] {
   const a = (before ?? {}) as Record<string, unknown>;
   const b = (after ?? {}) as Record<string, unknown>;
   const out: FieldChange[] = [];

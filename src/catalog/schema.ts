@@ -5,8 +5,8 @@ import { z } from 'zod';
  * imported from the national portal both end up in this shape. Fields we could not establish stay empty: we never guess.
  */
 
-export const submissionModes = ['truc_tiep', 'truc_tuyen', 'buu_chinh'] as const;
-export const submissionModeSchema = z.enum(submissionModes);
+const submissionModes = ['truc_tiep', 'truc_tuyen', 'buu_chinh'] as const;
+const submissionModeSchema = z.enum(submissionModes);
 export type SubmissionMode = z.infer<typeof submissionModeSchema>;
 
 export const modeLabels: Record<SubmissionMode, string> = {
@@ -15,7 +15,7 @@ export const modeLabels: Record<SubmissionMode, string> = {
   buu_chinh: 'Dịch vụ bưu chính',
 };
 
-export const deadlineSchema = z.object({
+const deadlineSchema = z.object({
   /** The deadline as the source states it, shown to citizens verbatim. */
   text: z.string().min(1),
   /** Working days when the source states them (ngày làm việc). */
@@ -29,7 +29,7 @@ export const deadlineSchema = z.object({
 });
 export type Deadline = z.infer<typeof deadlineSchema>;
 
-export const feeSchema = z.object({
+const feeSchema = z.object({
   /** The fee as the source states it, shown to citizens verbatim. */
   text: z.string().min(1),
   /** true when the source says there is no fee (miễn phí / không thu / không có). */
@@ -43,7 +43,7 @@ export const feeSchema = z.object({
 });
 export type Fee = z.infer<typeof feeSchema>;
 
-export const channelSchema = z.object({
+const channelSchema = z.object({
   mode: submissionModeSchema,
   deadline: deadlineSchema.optional(),
   fee: feeSchema.optional(),
@@ -52,7 +52,7 @@ export const channelSchema = z.object({
 });
 export type Channel = z.infer<typeof channelSchema>;
 
-export const documentSchema = z.object({
+const documentSchema = z.object({
   /** Name of the paper, as the source words it. */
   name: z.string().min(1),
   /** Number of copies (bản) in total. */
@@ -73,14 +73,14 @@ export const documentSchema = z.object({
 });
 export type ProcedureDocument = z.infer<typeof documentSchema>;
 
-export const legalBasisSchema = z.object({
+const legalBasisSchema = z.object({
   /** Number/symbol of the legal document, e.g. "123/2015/NĐ-CP". */
   code: z.string().optional(),
   title: z.string().min(1),
 });
 export type LegalBasis = z.infer<typeof legalBasisSchema>;
 
-export const levelSchema = z.enum(['trung_uong', 'tinh', 'xa', 'khac']);
+const levelSchema = z.enum(['trung_uong', 'tinh', 'xa', 'khac']);
 export type Level = z.infer<typeof levelSchema>;
 export const levelLabels: Record<Level, string> = {
   trung_uong: 'Cấp Trung ương',
@@ -90,7 +90,7 @@ export const levelLabels: Record<Level, string> = {
 };
 
 /** Online level of a procedure on the provincial portal (mức độ dịch vụ công trực tuyến), as the province lists it. */
-export const onlineLevels = ['toan_trinh', 'mot_phan', 'muc_2', 'muc_1'] as const;
+const onlineLevels = ['toan_trinh', 'mot_phan', 'muc_2', 'muc_1'] as const;
 export const onlineLevelSchema = z.enum(onlineLevels);
 export type OnlineLevel = z.infer<typeof onlineLevelSchema>;
 export const onlineLevelLabels: Record<OnlineLevel, string> = {
@@ -101,11 +101,11 @@ export const onlineLevelLabels: Record<OnlineLevel, string> = {
 };
 
 /** The level a province page is published for: the list predates the 2025 reform, so district pages still exist. */
-export const provinceLevelSchema = z.enum(['tinh', 'huyen', 'xa']);
+const provinceLevelSchema = z.enum(['tinh', 'huyen', 'xa']);
 export type ProvinceLevel = z.infer<typeof provinceLevelSchema>;
 
 /** One page of a procedure on the provincial portal (a national code may be published at several levels). */
-export const provincePageSchema = z.object({
+const provincePageSchema = z.object({
   /** The province's code, e.g. "1.001193.000.00.00.H37" (national code + province suffix). */
   localCode: z.string().min(1),
   level: provinceLevelSchema.optional(),
@@ -115,7 +115,7 @@ export const provincePageSchema = z.object({
 export type ProvincePage = z.infer<typeof provincePageSchema>;
 
 /** "Listed by the province": what the provincial list says about a procedure (no documents, deadlines or fees). */
-export const provinceMarkSchema = z.object({
+const provinceMarkSchema = z.object({
   /** Who lists it, e.g. "Lạng Sơn". */
   province: z.string().min(2),
   /** The provincial decision that published it, e.g. "335/QĐ-UBND". */
@@ -182,8 +182,3 @@ export const procedureSchema = z.object({
 export type Procedure = z.infer<typeof procedureSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;
 
-/** A knowledge file holds one procedure or a list of them. */
-export const knowledgeFileSchema = z.union([
-  z.object({ procedures: z.array(procedureSchema) }),
-  procedureSchema.transform((p) => ({ procedures: [p] })),
-]);

@@ -19,7 +19,7 @@ import { runReportCommand } from './report.js';
 
 export type { CliContext } from './context.js';
 
-export function buildProgram(ctx: () => CliContext): Command {
+function buildProgram(ctx: () => CliContext): Command {
   const program = new Command('motcua')
     .description('Trợ lý một cửa — tra cứu thủ tục hành chính, hồ sơ và báo cáo cho trung tâm phục vụ hành chính công')
     .showHelpAfterError()

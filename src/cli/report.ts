@@ -17,7 +17,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const short = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 /** Plain-text summary for a terminal: totals, the most confusing procedures, the biggest unresolved clusters. */
-export function renderReportText(r: Report): string {
+function renderReportText(r: Report): string {
   const lines = [
     `Báo cáo từ ${r.since.slice(0, 10)} đến ${r.until.slice(0, 10)}`,
     `Câu hỏi: ${r.questions_total} · đã trả lời: ${r.answered_total} (${pct(r.answer_rate)}) · chưa giải quyết: ${r.unresolved_total}`,

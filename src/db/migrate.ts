@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import type { Db } from './db.js';
 
-export const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
+const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 export interface Migration {
   name: string;

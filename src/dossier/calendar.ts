@@ -11,10 +11,10 @@ import { AppError } from '../errors.js';
 const VN_OFFSET_MS = 7 * 3600_000;
 const DAY_MS = 86_400_000;
 
-export const defaultHolidaysPath = fileURLToPath(new URL('../../knowledge/holidays.yaml', import.meta.url));
+const defaultHolidaysPath = fileURLToPath(new URL('../../knowledge/holidays.yaml', import.meta.url));
 
 const dayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as "YYYY-MM-DD"');
-export const holidaysFileSchema = z.object({
+const holidaysFileSchema = z.object({
   years: z.array(z.number().int().min(2000).max(2100)).min(1),
   holidays: z.array(
     z.object({ date: dayString, name: z.string().min(1), uncertain: z.boolean().optional() }),

@@ -7,7 +7,7 @@ import type { Dossier } from './provider.js';
 import { statusInfo } from './status.js';
 
 /** Where the dossier stands against its due date, in working days; undefined when that is not meaningful (3, 7, 8). */
-export function describeTimeliness(d: Dossier, now: Date, cal: WorkingCalendar): string | undefined {
+function describeTimeliness(d: Dossier, now: Date, cal: WorkingCalendar): string | undefined {
   const info = statusInfo(d.status);
   if (info.completed) {
     const done = d.finishedAt ?? d.returnedAt;

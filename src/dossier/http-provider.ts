@@ -22,7 +22,7 @@ export interface CenterApiDialect {
 }
 
 /** `GET /dossiers/{code}` → one record in the national sync format (MaHoSo, TrangThaiHoSo, ...). */
-export const nationalDialect: CenterApiDialect = {
+const nationalDialect: CenterApiDialect = {
   name: 'national',
   request: (code) => ({ path: `dossiers/${encodeURIComponent(code)}` }),
   parse(body) {

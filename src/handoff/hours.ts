@@ -38,7 +38,7 @@ const dayNames: Record<string, number> = {
   'thứ sáu': 5,
   'thứ bảy': 6,
 };
-export const weekdayLabel = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'] as const;
+const weekdayLabel = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'] as const;
 
 const time = z.string().regex(/^\d{2}:\d{2}$/, 'a time as "HH:MM"');
 const hoursSchema = z.array(z.object({ days: z.string().min(1), from: time, to: time })).min(1);
@@ -53,7 +53,7 @@ function dayOf(name: string, source: string): number {
 }
 
 /** "Thứ Hai - Thứ Bảy" or "Thứ Hai, Thứ Tư" or "Chủ nhật" → day indexes. */
-export function parseDays(text: string, source = 'centre.hours'): number[] {
+function parseDays(text: string, source = 'centre.hours'): number[] {
   const out = new Set<number>();
   for (const part of text.split(',')) {
     const [a, b] = part.split(/\s+-\s+|–/).map((s) => s.trim());
@@ -72,7 +72,7 @@ export function parseDays(text: string, source = 'centre.hours'): number[] {
   return [...out];
 }
 
-export function weekHoursOf(rows: z.infer<typeof hoursSchema>, source = 'centre.hours'): WeekHours {
+function weekHoursOf(rows: z.infer<typeof hoursSchema>, source = 'centre.hours'): WeekHours {
   const week: WeekHours = [[], [], [], [], [], [], []];
   for (const r of rows) {
     const slot = { from: minutes(r.from), to: minutes(r.to) };

@@ -114,7 +114,6 @@ type MessageRow = {
 };
 
 const date = (v: Date | string) => new Date(v);
-const optDate = (v: Date | string | null | undefined) => (v ? new Date(v) : undefined);
 
 function messageOf(r: MessageRow): HandoffMessage {
   return {

@@ -35,7 +35,7 @@ export interface Chooser {
 }
 
 /** The reply the prompt asks for; anything else is 'invalid'. */
-export const chooserReplySchema = z.object({
+const chooserReplySchema = z.object({
   code: z.string().trim().min(1).nullable(),
   ask: z.string().trim().max(200).nullable().optional(),
 });

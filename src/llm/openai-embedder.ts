@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Embedder } from '../retrieval/types.js';
 
-export const defaultEmbeddingModel = 'text-embedding-3-small';
+const defaultEmbeddingModel = 'text-embedding-3-small';
 
 export interface OpenAiEmbedderDeps {
   config: Config;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
 
 /** prompts/ at the repository root, next to src/. */
-export const defaultPromptsDir = fileURLToPath(new URL('../../prompts/', import.meta.url));
+const defaultPromptsDir = fileURLToPath(new URL('../../prompts/', import.meta.url));
 
 const variablePattern = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 

@@ -17,7 +17,7 @@ export interface PrivacyCues {
   isConfirmation(text: string): boolean;
 }
 
-export function parsePrivacyCues(yamlText: string, source = 'language'): PrivacyCues {
+function parsePrivacyCues(yamlText: string, source = 'language'): PrivacyCues {
   const data = parseDataFile(schema, yamlText, source);
   const erase = compilePhrases(data.privacy.erase);
   const confirm = compilePhrases(data.privacy.confirm);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
-export const HASH_SECRET_FILE = 'hash-secret';
+const HASH_SECRET_FILE = 'hash-secret';
 
 export async function resolveHashSecret(config: { HASH_SECRET?: string; DATA_DIR: string }, logger: Logger): Promise<string> {
   if (config.HASH_SECRET) return config.HASH_SECRET;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createHashEmbedder, hashFeatures } from './hash-embedder.js';
 import type { Embedder } from './types.js';
 
-export const localEmbedderNames = ['hash', 'idf'] as const;
+const localEmbedderNames = ['hash', 'idf'] as const;
 export type LocalEmbedderName = (typeof localEmbedderNames)[number];
 
 export interface LocalEmbedderOptions {

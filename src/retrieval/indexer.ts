@@ -29,7 +29,7 @@ export interface SyncOptions {
  * Folded syllables and bigrams, space separated: the lexical column. Bigrams are the two syllables joined without a
  * separator ("giayphep") because PostgreSQL's text-search parser splits on "_".
  */
-export function lexemesOf(text: string): string {
+function lexemesOf(text: string): string {
   const t = foldedTokens(text);
   const out: string[] = [...t];
   for (let i = 0; i + 1 < t.length; i++) out.push(`${t[i]}${t[i + 1]}`);

@@ -17,7 +17,7 @@ export interface WeightedTerm {
 }
 
 /** Channel weights for query terms. */
-export const channelWeights = { unigram: 1, bigram: 1.3, accentedUnigram: 0.4, accentedBigram: 0.5, expansion: 0.6 };
+const channelWeights = { unigram: 1, bigram: 1.3, accentedUnigram: 0.4, accentedBigram: 0.5, expansion: 0.6 };
 
 function pushTerms(
   sy: readonly Syllable[],
@@ -45,7 +45,7 @@ function pushTerms(
  * Weight of the words of aspect cues ("giấy tờ", "lệ phí", "bao lâu") in a question: they say what is asked about the
  * procedure, not which one it is, so a procedure whose name happens to contain them must not win on them.
  */
-export const aspectCueWeight = 0.3;
+const aspectCueWeight = 0.3;
 
 function aspectCueMask(a: TextAnalysis): Uint8Array {
   return phraseMask(Object.values(defaultLanguage().aspects), a.syllables, a.accented);
@@ -66,7 +66,7 @@ export function documentLength(tf: Map<string, number>): number {
 }
 
 /** Weighted query terms from an analysis: the filler-free text plus lexicon expansions at a lower weight. */
-export function queryTerms(a: TextAnalysis): WeightedTerm[] {
+function queryTerms(a: TextAnalysis): WeightedTerm[] {
   const w = new Map<string, number>();
   const add = (scale: number) => (t: string, ch: keyof typeof channelWeights, at: number) => {
     // Repeated terms in long questions count sublinearly.

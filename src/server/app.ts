@@ -51,7 +51,7 @@ function peerAddress(c: Context): string | undefined {
   }
 }
 
-export const chatRequestSchema = z.object({
+const chatRequestSchema = z.object({
   chatId: z.string().min(1, 'chatId must not be empty').max(128, 'chatId is at most 128 characters'),
   text: z.string().max(4000, 'text is at most 4000 characters'),
   action: z

@@ -37,7 +37,7 @@ export interface ChatRateLimiter {
   hit(chatId: string, address: string): RateDecision;
 }
 
-export const defaultChatRateLimit = {
+const defaultChatRateLimit = {
   perChat: { limit: 20, windowMs: 60_000 },
   perAddress: { limit: 300, windowMs: 60_000 },
 } satisfies Required<Pick<ChatRateLimitOptions, 'perChat' | 'perAddress'>>;

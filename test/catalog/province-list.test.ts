@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseProvinceCsv, readProvinceListFile, toCompactList, fromCompactList } from '../../src/catalog/province-list.js';
 import { createCatalogRepository, stableStringify } from '../../src/catalog/repository.js';

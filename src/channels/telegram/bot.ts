@@ -54,8 +54,8 @@ export interface TelegramBotDeps {
   sequentialize?: (ctx: Context, next: () => Promise<void>) => Promise<void>;
 }
 
-export const defaultTelegramRateLimit: RateLimit = { limit: 20, windowMs: 60_000 };
-export const defaultTelegramRetry: AutoRetryOptions = {
+const defaultTelegramRateLimit: RateLimit = { limit: 20, windowMs: 60_000 };
+const defaultTelegramRetry: AutoRetryOptions = {
   maxRetryAttempts: 3,
   maxDelaySeconds: 30,
   rethrowInternalServerErrors: false,

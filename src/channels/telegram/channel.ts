@@ -26,7 +26,7 @@ import { createChatQueue } from '../shared/chat-queue.js';
 import { createTelegramBot, sendReply, telegramCommands } from './bot.js';
 import { secretMatches } from '../shared/secret.js';
 
-export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 const DEDUPE_KEEP_MS = 7 * 24 * 3600 * 1000;
 
@@ -76,7 +76,7 @@ function queueKey(u: Record<string, unknown>): string {
   return id === undefined ? `u${String(u.update_id)}` : String(id);
 }
 
-export function webhookUrl(publicUrl: string): string {
+function webhookUrl(publicUrl: string): string {
   return publicUrl.replace(/\/+$/, '') + TELEGRAM_WEBHOOK_PATH;
 }
 

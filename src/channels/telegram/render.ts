@@ -6,7 +6,7 @@
 import type { Choice, Citation, Reply } from '../types.js';
 
 export const TELEGRAM_MAX_TEXT = 4096;
-export const CALLBACK_DATA_MAX_BYTES = 64;
+const CALLBACK_DATA_MAX_BYTES = 64;
 const BUTTON_TEXT_MAX = 60;
 
 export interface InlineButton {
@@ -145,7 +145,7 @@ function buttonText(c: Choice): string {
   return chars.length <= BUTTON_TEXT_MAX ? full : chars.slice(0, BUTTON_TEXT_MAX - 1).join('') + '…';
 }
 
-export function keyboardFor(reply: Pick<Reply, 'choices' | 'feedback' | 'offerHandoff'>): InlineButton[][] | undefined {
+function keyboardFor(reply: Pick<Reply, 'choices' | 'feedback' | 'offerHandoff'>): InlineButton[][] | undefined {
   const rows: InlineButton[][] = reply.choices.map((c) => [
     { text: buttonText(c), callback_data: callbackDataFor({ type: 'choice', index: c.index, code: c.code }) },
   ]);

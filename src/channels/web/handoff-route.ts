@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { readJson, type AppEnv } from '../../server/app.js';
 
-export const WEB_INBOX_PATH = '/api/chat/inbox';
+const WEB_INBOX_PATH = '/api/chat/inbox';
 
 export interface WebInboxPort {
   take(channel: string, chatId: string): Promise<{ open: boolean; messages: { from: string; text: string; at: string; feedback: boolean }[] }>;

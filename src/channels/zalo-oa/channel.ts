@@ -37,11 +37,11 @@ import {
   type ZaloOaEvent,
 } from './events.js';
 
-export const ZALO_OA_WEBHOOK_PATH = '/zalo-oa/webhook';
+const ZALO_OA_WEBHOOK_PATH = '/zalo-oa/webhook';
 const CHANNEL = 'zalo_oa' as const;
 
 /** Default interaction window: free replies within 48 h of the user's last message (integrators' reports; see README). */
-export const defaultZaloOaWindowMs = 48 * 3600_000;
+const defaultZaloOaWindowMs = 48 * 3600_000;
 
 export interface ZaloOaChannelDeps {
   config: Pick<

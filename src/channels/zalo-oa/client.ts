@@ -11,10 +11,10 @@ import { AppError } from '../../errors.js';
 import type { ZaloOaTokens } from './tokens.js';
 
 /** Zalo's code for an invalid or expired access token. */
-export const ZALO_OA_INVALID_CREDENTIAL = -216;
+const ZALO_OA_INVALID_CREDENTIAL = -216;
 
 /** The OA API refused (apiCode = its `error`), answered with an HTTP error (status), or could not be reached (network). */
-export class ZaloOaApiError extends AppError {
+class ZaloOaApiError extends AppError {
   readonly apiCode: number | undefined;
   readonly status: number | undefined;
   constructor(info: { apiCode?: number; status?: number; description?: string; network?: string }) {
@@ -35,7 +35,7 @@ export interface ZaloOaRetryOptions {
   maxDelayMs: number;
 }
 
-export const defaultZaloOaRetry: ZaloOaRetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
+const defaultZaloOaRetry: ZaloOaRetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
 
 export interface ZaloOaClientOptions {
   apiRoot: string;

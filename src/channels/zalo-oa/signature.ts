@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export function zaloOaMac(appId: string, rawBody: Buffer, timestamp: string, secretKey: string): string {
+function zaloOaMac(appId: string, rawBody: Buffer, timestamp: string, secretKey: string): string {
   return createHash('sha256').update(appId, 'utf8').update(rawBody).update(timestamp, 'utf8').update(secretKey, 'utf8').digest('hex');
 }
 

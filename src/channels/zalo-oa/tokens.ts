@@ -89,7 +89,7 @@ const toDate = (v: Date | string | null) => (v === null ? undefined : v instance
 const REFUSED = 'refused';
 
 /** The OAuth server said no (or could not be reached). Never carries a token. */
-export class ZaloOaTokenError extends AppError {
+class ZaloOaTokenError extends AppError {
   readonly reason: string;
   constructor(reason: string, message: string) {
     super('zalo_oa:token', { message, details: { reason } });

@@ -11,7 +11,7 @@ import type { AxiosInstance } from 'axios';
 import type { Config } from '../../config.js';
 import type { Queryable } from '../../db/db.js';
 import { hashId, type Logger } from '../../logger.js';
-import { AppError, userMessageFor, userMessages, errorBody } from '../../errors.js';
+import { AppError, userMessageFor, errorBody } from '../../errors.js';
 import { readJson, type AppEnv } from '../../server/app.js';
 import type { AnswerService, ChannelSender, Incoming, Reply } from '../types.js';
 import { createChannelStore, type RateLimit } from '../shared/channel-store.js';
@@ -21,7 +21,7 @@ import { createZaloClient, type ZaloClient, type ZaloRetryOptions } from './clie
 import { ZALO_TEXT_EVENT, zaloWebhookBodySchema, type ZaloEvent, type ZaloMessage } from './events.js';
 import { renderZalo, zaloTexts } from './render.js';
 
-export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
+const ZALO_WEBHOOK_PATH = '/zalo/webhook';
 
 /** How the channel reaches a chat. The Bot Platform client is one; an OA API v3 client can be another. */
 export interface ZaloTransport {
@@ -63,7 +63,7 @@ export interface ZaloChannel {
   idle(): Promise<void>;
 }
 
-export const defaultZaloRateLimit: RateLimit = { limit: 20, windowMs: 60_000 };
+const defaultZaloRateLimit: RateLimit = { limit: 20, windowMs: 60_000 };
 
 const FEEDBACK_UP = /^👍[\u{1F3FB}-\u{1F3FF}\uFE0F]*$/u;
 const FEEDBACK_DOWN = /^👎[\u{1F3FB}-\u{1F3FF}\uFE0F]*$/u;

@@ -60,7 +60,7 @@ export interface ZaloClient {
   sendChatAction(chatId: string, action?: 'typing'): Promise<void>;
 }
 
-export const defaultZaloRetry: ZaloRetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
+const defaultZaloRetry: ZaloRetryOptions = { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 };
 
 const envelopeSchema = z.looseObject({
   ok: z.boolean(),

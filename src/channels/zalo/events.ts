@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const id = z.union([z.string().min(1).max(128), z.number()]).transform(String);
 
-export const zaloMessageSchema = z.looseObject({
+const zaloMessageSchema = z.looseObject({
   message_id: id,
   from: z.looseObject({ id, display_name: z.string().optional(), is_bot: z.boolean().optional() }),
   chat: z.looseObject({ id, chat_type: z.string().optional() }),

@@ -46,7 +46,7 @@ const kindLabels: Record<ProcedureChange['kind'], string> = {
 const sourceLabels: Record<string, string> = { knowledge: 'danh mục của Trung tâm', dvc: 'Cổng DVC quốc gia', province: 'danh mục tỉnh' };
 
 /** Status, change history and the note form of one procedure, under its record on the procedure page. */
-export function lifecycleSection(base: string, entry: CatalogEntry, history: ProcedureChange[], note: CentreNote | undefined): string {
+function lifecycleSection(base: string, entry: CatalogEntry, history: ProcedureChange[], note: CentreNote | undefined): string {
   const p = entry.procedure;
   const status = entry.retiredAt
     ? `<p class="error" id="status">Đã ngừng áp dụng từ ${esc(ddmmyyyy(entry.retiredAt))}: không còn được trả lời hay tìm thấy.</p>`

@@ -51,7 +51,7 @@ function requireJson(c: Context) {
   }
 }
 
-export function toJson(h: HandoffView, text: (s: string) => string, at: Date) {
+function toJson(h: HandoffView, text: (s: string) => string, at: Date) {
   return {
     id: h.id,
     channel: h.channel,

@@ -12,15 +12,15 @@ import { readJson, type AppEnv } from '../app.js';
 import { AppError } from '../../errors.js';
 import { recordAudit } from '../../catalog/audit.js';
 
-export const staffRoles = ['viewer', 'editor', 'admin'] as const;
+const staffRoles = ['viewer', 'editor', 'admin'] as const;
 export type StaffRole = (typeof staffRoles)[number];
-export const staffRoleSchema = z.enum(staffRoles);
+const staffRoleSchema = z.enum(staffRoles);
 
 const rank: Record<StaffRole, number> = { viewer: 0, editor: 1, admin: 2 };
 /** Whether `role` may do what `needed` may. */
 export const hasRole = (role: StaffRole, needed: StaffRole): boolean => rank[role] >= rank[needed];
 
-export const staffNameSchema = z
+const staffNameSchema = z
   .string()
   .trim()
   .regex(/^[\p{L}\p{N}._-]{2,40}$/u, 'a name of 2-40 letters, digits, dots, dashes or underscores');
