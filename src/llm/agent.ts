@@ -13,7 +13,7 @@ import { createAgent, tool } from 'langchain';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { asData, chatModelFrom, cleanReply, DeadlineError, describeError, messageText } from './chat.js';
+import { asData, chatModelFrom, cleanReply, DeadlineError, describeError, messageText, withDeadline } from './chat.js';
 import { loadPrompt } from './prompts.js';
 import { describeAspects, judgeLlmText, type RephraseInput, type RephraseResult } from './rephraser.js';
 
@@ -134,28 +134,16 @@ export function createAgentAnswerer(deps: AgentDeps, options: AgentOptions = {})
         lookup: (c) => (called.push('get_procedure'), input.tools.lookup(c)),
         dossierStatus: (c) => (called.push('dossier_status'), input.tools.dossierStatus(c)),
       };
-      const controller = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          controller.abort();
-          reject(new DeadlineError());
-        }, timeoutMs);
-      });
       let text: string;
       try {
-        agent ??= createAgent({ model, tools: agentTools, systemPrompt: system.render({}) });
-        const run = agent.invoke(
-          { messages: [{ role: 'user', content: user.render(values) }] },
-          { configurable: { motcuaTools: tools }, signal: controller.signal, recursionLimit },
+        const ready = (agent ??= createAgent({ model, tools: agentTools, systemPrompt: system.render({}) }));
+        const state = await withDeadline(timeoutMs, (signal) =>
+          ready.invoke({ messages: [{ role: 'user', content: user.render(values) }] }, { configurable: { motcuaTools: tools }, signal, recursionLimit }),
         );
-        const state = await Promise.race([run, deadline]);
         const last = state.messages.at(-1);
         text = cleanReply(last ? messageText(last.content) : '');
       } catch (err) {
         return done(fallback(err instanceof DeadlineError ? 'timeout' : 'llm_failed'), describeError(err));
-      } finally {
-        clearTimeout(timer);
       }
       const verdict = judgeLlmText(text, input);
       if (verdict.reason) return done(fallback(verdict.reason), verdict.logFields);

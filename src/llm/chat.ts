@@ -30,8 +30,8 @@ export class DeadlineError extends Error {
   }
 }
 
-/** One call that gives up (and aborts the request) after `timeoutMs`, with DeadlineError. */
-export async function invokeWithDeadline(model: BaseChatModel, messages: (SystemMessage | HumanMessage)[], timeoutMs: number): Promise<string> {
+/** Runs `work` with an abort signal; after `timeoutMs` the signal aborts and the result is DeadlineError. */
+export async function withDeadline<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -41,11 +41,16 @@ export async function invokeWithDeadline(model: BaseChatModel, messages: (System
     }, timeoutMs);
   });
   try {
-    const reply = await Promise.race([model.invoke(messages, { signal: controller.signal }), deadline]);
-    return messageText(reply.content);
+    return await Promise.race([work(controller.signal), deadline]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** One call that gives up (and aborts the request) after `timeoutMs`, with DeadlineError. */
+export async function invokeWithDeadline(model: BaseChatModel, messages: (SystemMessage | HumanMessage)[], timeoutMs: number): Promise<string> {
+  const reply = await withDeadline(timeoutMs, (signal) => model.invoke(messages, { signal }));
+  return messageText(reply.content);
 }
 
 export function messageText(content: unknown): string {
