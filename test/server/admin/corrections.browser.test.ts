@@ -29,6 +29,7 @@ describe.skipIf(!existsSync(CHROMIUM))('correcting an unresolved question on the
   let origin: string;
   let applied = 0;
 
+  // The config's hookTimeout (120 s): on a loaded machine opening PGlite and chromium took over a minute.
   beforeAll(async () => {
     db = await createTestDb('pglite');
     dataDir = await mkdtemp(join(tmpdir(), 'motcua-corr-browser-'));
@@ -52,12 +53,12 @@ describe.skipIf(!existsSync(CHROMIUM))('correcting an unresolved question on the
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     await mkdir(artifacts, { recursive: true });
-  }, 60_000);
+  });
   afterAll(async () => {
     await browser?.close();
     await server?.close(1000);
     await db?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('maps a cluster to the right procedure with the search box, saves, and the question is then matched with or without diacritics', async () => {
