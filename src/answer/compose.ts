@@ -246,7 +246,10 @@ export function composeAnswer(p: Procedure, asked: Aspect[], options: ComposeOpt
   }
   const next: string[] = [];
   if (!asked.length || asked.includes('documents')) {
-    next.push(wanted.includes('where') ? 'chuẩn bị đủ giấy tờ trên rồi nộp tại nơi đã nêu' : 'chuẩn bị đủ giấy tờ trên; gõ "nộp ở đâu" để xem nơi nộp');
+    // "Nơi đã nêu" only when a place was shown: a record without one gets no reference to a place it never stated.
+    if (!wanted.includes('where')) next.push('chuẩn bị đủ giấy tờ trên; gõ "nộp ở đâu" để xem nơi nộp');
+    else if (missing.includes('nơi nộp')) next.push('chuẩn bị đủ giấy tờ trên rồi hỏi bộ phận một cửa về nơi nộp');
+    else next.push('chuẩn bị đủ giấy tờ trên rồi nộp tại nơi đã nêu');
   }
   if (cut) next.push('gõ "xem thêm" để xem đầy đủ');
   else if (!full) {
