@@ -81,8 +81,8 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
       const c = ctx();
       const { procedures, errors, fatal, skipped = [] } = readSource(opts.format, dirArg, opts);
       const source: CatalogSource = opts.format === 'dvc' ? 'dvc' : opts.format === 'province-list' ? 'province' : 'knowledge';
-      for (const e of errors) process.stderr.write(fatal ? `${e.file} ${e.message}\n` : `skipped ${e.file}: ${e.message}\n`);
-      for (const s of skipped) process.stderr.write(`skipped row ${s.row} (${s.reason}): ${s.detail}\n`);
+      for (const e of errors) c.warn(fatal ? `${e.file} ${e.message}` : `skipped ${e.file}: ${e.message}`);
+      for (const s of skipped) c.warn(`skipped row ${s.row} (${s.reason}): ${s.detail}`);
       let counts: UpsertCounts = { imported: 0, updated: 0, unchanged: 0 };
       let retire: RetireResult | undefined;
       if (!fatal) {
@@ -92,7 +92,7 @@ export function registerCatalogCommands(program: Command, ctx: () => CliContext)
         counts = await upsertWithProgress(db, procedures, source, importId);
         if (opts.retireMissing) {
           // A file that failed to read would look like codes the source dropped: retire nothing rather than too much.
-          if (errors.length) process.stderr.write(`--retire-missing not applied: ${errors.length} file(s) failed to read\n`);
+          if (errors.length) c.warn(`--retire-missing not applied: ${errors.length} file(s) failed to read`);
           else retire = await repo.retireMissing(source, procedures.map((p) => p.code), { importId });
         }
         const summary = { ...counts, ...(retire ?? {}), skipped: skipped.length, failed: errors.length };

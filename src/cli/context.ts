@@ -15,6 +15,8 @@ export interface CliContext {
   /** Opens the configured database and applies migrations; closed by the CLI on exit. */
   db(): Promise<Db>;
   out(line: string): void;
+  /** A line for the operator on stderr, beside the logs (a skipped file or row); never part of --json output. */
+  warn(line: string): void;
   /** The run's exit code when the command returns normally (0 unless a command sets it, e.g. a partly failed import). */
   exitCode: number;
   /** Resolves when a long-running command should stop: SIGINT, SIGTERM or the caller's stop signal. */
@@ -46,6 +48,7 @@ export function createCliContext(config: Config, io: CliIo = {}): CliContext & {
       return dbp;
     },
     out: io.out ?? ((line) => process.stdout.write(line + '\n')),
+    warn: (line) => void err.write(line + '\n'),
     exitCode: 0,
     stopped() {
       return new Promise<void>((resolve) => {

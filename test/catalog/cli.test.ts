@@ -1,40 +1,16 @@
-// Runs the real CLI as a subprocess against an embedded database in a temp DATA_DIR.
+// The catalog commands through the program, in-process, against an embedded database in a temp DATA_DIR (the
+// subprocess entry src/cli.ts is covered by test/answer/cli.test.ts and test/build.int.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lastJson, runCliInProcess, type CliRun as Run } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/dvc/', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'motcua-cli-'));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'src/cli.ts', ...args],
-      {
-        cwd: root,
-        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
-        maxBuffer: 32 * 1024 * 1024,
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').at(-1) ?? 'null');
+const cli = (args: string[], env: Record<string, string> = {}) => runCliInProcess(args, { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,23 +1,15 @@
-// Runs the real CLI as a subprocess: the province list imported twice, the second time without two procedures.
+// The province list imported twice through the program (in-process), the second time without two procedures.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lastJson, runCliInProcess } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/province/${name}`, import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'motcua-cli-prov-'));
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' } }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-  });
-}
-const lastJson = (out: string) => JSON.parse(out.trim().split('\n').at(-1) ?? 'null');
+const cli = (args: string[]) => runCliInProcess(args, { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

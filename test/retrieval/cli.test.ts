@@ -31,6 +31,7 @@ describe('search and index commands', () => {
       out: (l) => lines.push(l),
       exitCode: 0,
       stopped: () => Promise.resolve(),
+      warn: () => undefined,
     };
     const program = new Command('motcua').exitOverride();
     registerRetrievalCommands(program, () => ctx, { embedder: () => createHashEmbedder({ dimensions: 64 }) });
