@@ -64,10 +64,10 @@ export function extractFacts(input: string): Facts {
     values: new Set(),
   };
   let t = lower(input);
-  for (const m of t.matchAll(/\d+(?:[.,\u00a0\u202f]\d+)*/g)) {
+  for (const m of t.matchAll(numberPattern())) {
     const v = parseNumber(m[0]);
     if (v !== undefined) facts.values.add(v);
-    for (const part of m[0].split(/[.,\u00a0\u202f]/)) facts.values.add(Number(part));
+    for (const part of m[0].split(/[.,\u00a0\u202f ]/)) facts.values.add(Number(part));
   }
 
   t = t.replace(/https?:\/\/[^\s<>"'`]+/g, (m) => {
@@ -169,6 +169,15 @@ export function parseNumber(raw: string): number | undefined {
   return undefined;
 }
 
+/**
+ * A number in digits: groups joined by dots, commas or no-break spaces ("1.500.000", "1,5", "1\u00a0000"), or groups of
+ * three digits after one to three, joined by ordinary spaces ("1 000 000": the Vietnamese way of writing thousands).
+ * Digits just before, with one space between, make it a run of separate numbers instead (a phone "0912 345 678").
+ */
+function numberPattern(): RegExp {
+  return /(?<![\d.,]|\d )\d{1,3}(?: \d{3}(?!\d))+(?![.,\u00a0\u202f]\d)|\d+(?:[.,\u00a0\u202f]\d+)*/g;
+}
+
 const currency = String.raw`(?:việt nam đồng|vnđ|vnd|đồng|đ|₫)(?![\p{L}])`;
 const multipliers: Record<string, number> = { nghìn: 1e3, ngàn: 1e3, k: 1e3, triệu: 1e6, tr: 1e6, tỷ: 1e9, tỉ: 1e9 };
 
@@ -187,7 +196,7 @@ const unitPatterns: [RegExp, Unit][] = [
 ];
 
 function extractDigitQuantities(t: string, add: (q: Quantity) => void): void {
-  const numberRe = /\d+(?:(?:[.,]|[\u00a0\u202f])\d+)*/g;
+  const numberRe = numberPattern();
   let m: RegExpExecArray | null;
   while ((m = numberRe.exec(t))) {
     const raw = m[0];
