@@ -101,8 +101,9 @@ export function stripFraming(sy: readonly Syllable[], accented: boolean, languag
   }
   const out: Syllable[] = [];
   for (let i = start; i < end; ) {
+    // A phrase may run on into the closing already cut ("nhờ giải đáp" + "giải đáp giúp"): all of it is framing.
     const m = matchAt(L.asking, sy, i, accented) ?? matchAt(L.askOnly, sy, i, accented);
-    if (m && m.end <= end) {
+    if (m) {
       i = m.end;
       continue;
     }
