@@ -136,12 +136,13 @@ describe.runIf(Boolean(testDatabaseUrl))('PostgreSQL connection killed while che
         }
         throw new Error('the statement never started');
       };
-      const running = db.query(`SELECT pg_sleep(30) AS ${tag}`);
+      // The expectations are attached before the kill, so a rejection that comes while kill() still polls is handled.
+      const running = expect(db.query(`SELECT pg_sleep(30) AS ${tag}`)).rejects.toMatchObject({ code: 'db:unavailable' });
       await kill();
-      await expect(running).rejects.toMatchObject({ code: 'db:unavailable' });
-      const inTx = db.transaction(async (tx) => tx.query(`SELECT pg_sleep(30) AS ${tag}`));
+      await running;
+      const inTx = expect(db.transaction(async (tx) => tx.query(`SELECT pg_sleep(30) AS ${tag}`))).rejects.toThrow(/terminat/i);
       await kill();
-      await expect(inTx).rejects.toThrow(/terminat/i);
+      await inTx;
       // Let the client's 'error' events (emitted after the rejection) run.
       await new Promise((r) => setTimeout(r, 200));
       expect(uncaught).toEqual([]);

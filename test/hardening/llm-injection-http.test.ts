@@ -22,7 +22,7 @@ describe('prompt injection through /api/chat in LLM mode', () => {
   beforeAll(async () => {
     openai = await startFakeOpenAiServer();
     stack = await startStack({ db: await createTestDb(), env: { OPENAI_BASE_URL: openai.baseUrl, LLM_TIMEOUT_MS: '3000' } });
-  }, 60_000);
+  });
   afterAll(async () => {
     await stack?.close();
     await openai?.close();

@@ -3,7 +3,8 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 
 export function llmConfig(env: Record<string, string>): Config {
-  return parseConfig({ LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '2000', ...env });
+  // Generous: a first agent run on a loaded machine took over 2 s; the tests of the deadline set their own short one.
+  return parseConfig({ LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '20000', ...env });
 }
 
 /** A logger whose lines we can read back. */

@@ -43,5 +43,5 @@ describe('npm start', () => {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000); // a first start imports and indexes the shipped catalog: over 2 min on a loaded machine
 });
