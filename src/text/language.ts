@@ -13,7 +13,7 @@ import { syllables, type Syllable } from './normalize.js';
 export const aspectNames = ['documents', 'deadline', 'fee', 'where', 'steps', 'conditions', 'result', 'legal', 'online'] as const;
 export type Aspect = (typeof aspectNames)[number];
 
-export const intentNames = [
+const intentNames = [
   'emergency',
   'procedureWords',
   'greeting',
@@ -35,7 +35,7 @@ export type IntentName = (typeof intentNames)[number];
 const phraseList = z.array(z.string().trim().min(1)).min(1);
 const wordList = z.string().transform((s) => s.split(/\s+/).filter(Boolean));
 
-export const languageFileSchema = z.object({
+const languageFileSchema = z.object({
   greetings: phraseList,
   addressees: phraseList,
   closings: phraseList,
@@ -235,7 +235,7 @@ export function coordinatedQuestions(text: string, language: Language = defaultL
 }
 
 /** Builds the language from validated data. */
-export function compileLanguage(data: z.infer<typeof languageFileSchema>): Language {
+function compileLanguage(data: z.infer<typeof languageFileSchema>): Language {
   const accentedStops = new Set(data.stopWords.accented.map((w) => syllables(w)[0]?.accented).filter((w): w is string => Boolean(w)));
   return {
     greetings: compilePhrases(data.greetings),

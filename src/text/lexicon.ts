@@ -9,12 +9,12 @@ import { syllables, type Syllable } from './normalize.js';
  * Terms are matched by syllables: folded always, and accented too when the user typed accents on them.
  */
 
-export const lexiconEntrySchema = z.object({
+const lexiconEntrySchema = z.object({
   terms: z.array(z.string().min(1)).min(1),
   means: z.array(z.string().min(1)).min(1),
   note: z.string().min(1).optional(),
 });
-export const lexiconFileSchema = z.object({ entries: z.array(lexiconEntrySchema) });
+const lexiconFileSchema = z.object({ entries: z.array(lexiconEntrySchema) });
 export type LexiconEntry = z.infer<typeof lexiconEntrySchema>;
 
 export interface CompiledTerm {
@@ -29,10 +29,10 @@ export interface Lexicon {
   byFirst: Map<string, CompiledTerm[]>;
 }
 
-export const defaultLexiconPath = fileURLToPath(new URL('../../knowledge/lexicon.yaml', import.meta.url));
+const defaultLexiconPath = fileURLToPath(new URL('../../knowledge/lexicon.yaml', import.meta.url));
 
 /** Builds the lookup structure from validated entries. */
-export function compileLexicon(entries: LexiconEntry[]): Lexicon {
+function compileLexicon(entries: LexiconEntry[]): Lexicon {
   const byFirst = new Map<string, CompiledTerm[]>();
   entries.forEach((entry, i) => {
     for (const text of entry.terms) {

@@ -70,3 +70,10 @@ describe('scripts/check-exports.ts', () => {
     expect(out.trim()).toBe('src/lib.ts: dead (unused)');
   });
 });
+
+describe('this project', () => {
+  it('exports nothing from src/ that no file at all uses (exports used only by tests are listed, not failed)', () => {
+    const root = join(dirname(new URL(import.meta.url).pathname), '../..');
+    expect(findUnusedExports(root).filter((u) => !u.usedByTests)).toEqual([]);
+  });
+});
