@@ -2,7 +2,7 @@
  * The channel-free core: understand → retrieve → decide → compose → cite. Every channel, the web chat and the CLI
  * call `handle`. It never throws for citizen input; failures become a polite `error` reply and a log line.
  */
-import type { Level, Procedure } from '../catalog/schema.js';
+import { levelLabels, type Level, type Procedure } from '../catalog/schema.js';
 import type { AnswerService, ChannelName, Choice, Incoming, Outcome, Reply } from '../core/types.js';
 import type { InteractionRecorder } from '../analytics/types.js';
 import type { SearchHit, Searcher } from '../retrieval/types.js';
@@ -201,7 +201,9 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       // A short follow-up with aspect words: answer about the last procedure unless the message clearly names another.
       const found = (asFresh = await deps.searcher.search(text, { top: 8 }));
       const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
-      if (!other && !namesAnother(u.topic, last)) {
+      // The words of a level the procedure has ("còn ở cấp xã thì sao") name no other procedure.
+      const levelWords = new Set(level ? foldedTokens(levelLabels[level]) : []);
+      if (!other && !namesAnother(u.topic.filter((w) => !levelWords.has(w)), last)) {
         const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
         return { reply: await answerWith(last, aspectsNow, text, notes, false, undefined, asker), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };
       }
