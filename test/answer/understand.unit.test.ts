@@ -12,6 +12,11 @@ describe('understand: empty messages and the thumbs', () => {
     expect(understand(text, true)).toEqual({ kind: 'empty', aspects: [], followUp: false, folded: '', topic: [], dossierIntent: undefined });
   });
 
+  it('invisible characters alone (zero-width space, soft hyphen) are empty too', () => {
+    expect(understand('\u200B', true).kind).toBe('empty');
+    expect(understand(' \u200B\u00AD ', true).kind).toBe('empty');
+  });
+
   it('punctuation alone is not empty: it is a question with no topic', () => {
     expect(understand('?!', true)).toMatchObject({ kind: 'question', topic: [], aspects: [] });
   });
