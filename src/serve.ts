@@ -13,7 +13,7 @@ import { createWebChat } from './channels/web/routes.js';
 import { createAdminRoutes } from './server/admin/routes.js';
 import { createReportService } from './analytics/report.js';
 import { recorderHealthProbe } from './analytics/recorder.js';
-import { createCenterHealthProbe } from './dossier/health.js';
+import { createCentreHealthProbe } from './dossier/health.js';
 import { createDossierPoller } from './dossier/poller.js';
 import { renderProcedureText } from './catalog/render-text.js';
 import { guessingAlertText } from './dossier/throttle.js';
@@ -88,7 +88,7 @@ export async function startServer(config: Config, logger: Logger, options: { db?
     },
     { basePath: '/admin' },
   );
-  const probes: HealthProbe[] = [createCenterHealthProbe(core.dossierProvider), recorderHealthProbe(core.recorder)];
+  const probes: HealthProbe[] = [createCentreHealthProbe(core.dossierProvider), recorderHealthProbe(core.recorder)];
   if (zaloOa) probes.push(zaloOa.probe);
   const mounts = [
     ...channels.map((c) => ({ path: '/', app: c.routes })),

@@ -79,8 +79,8 @@ Examples:
     .option('--port <n>', 'port to listen on (0 picks a free one)', '4010')
     .option('--token <token>', 'require Authorization: Bearer <token>')
     .action(async (opts: { port: string; token?: string }) => {
-      const { startCenterSim } = await import('../server/center-sim.js');
-      const sim = await startCenterSim({ port: Number(opts.port), token: opts.token });
+      const { startCentreSim } = await import('../server/centre-sim.js');
+      const sim = await startCentreSim({ port: Number(opts.port), token: opts.token });
       const c = ctx();
       c.out(`centre simulator on http://127.0.0.1:${sim.port}/dossiers/{code} — codes: ${sim.provider.list().map((d) => `${d.code} (${d.status})`).join(', ')}`);
       await c.stopped();

@@ -1,7 +1,7 @@
 /**
  * The HTTP adapter for the centre's API. One GET per lookup with a per-attempt timeout, bounded retries with
  * back-off for failures that may pass (timeouts, network errors, 429, 5xx) and a circuit breaker. The wire format is
- * a `CenterApiDialect`: the national sync format now; an iGate-style dialect
+ * a `CentreApiDialect`: the national sync format now; an iGate-style dialect
  * (`GET /pa/dossier-search/dvc?code=...`) plugs in the same way.
  */
 import axios, { type AxiosInstance } from 'axios';
@@ -10,7 +10,7 @@ import { createCircuitBreaker, type CircuitBreakerOptions } from './circuit-brea
 import { fromNational, nationalDossierSchema } from './national-format.js';
 import type { Dossier, DossierProvider, DossierProviderState, GetDossierOptions } from './provider.js';
 
-export interface CenterApiDialect {
+export interface CentreApiDialect {
   name: string;
   /** The request for one normalised code, relative to the base URL. */
   request(code: string): { path: string; params?: Record<string, string> };
@@ -22,7 +22,7 @@ export interface CenterApiDialect {
 }
 
 /** `GET /dossiers/{code}` → one record in the national sync format (MaHoSo, TrangThaiHoSo, ...). */
-const nationalDialect: CenterApiDialect = {
+const nationalDialect: CentreApiDialect = {
   name: 'national',
   request: (code) => ({ path: `dossiers/${encodeURIComponent(code)}` }),
   parse(body) {
@@ -40,7 +40,7 @@ const nationalDialect: CenterApiDialect = {
 export interface HttpDossierProviderOptions {
   baseUrl: string;
   token?: string;
-  dialect?: CenterApiDialect;
+  dialect?: CentreApiDialect;
   /** Per attempt. Default 5000. */
   timeoutMs?: number;
   /** Retries after the first attempt. Default 2. */

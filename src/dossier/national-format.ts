@@ -9,7 +9,7 @@ import type { DossierStatus } from './status.js';
 const VN_OFFSET = '+07:00';
 
 /** Parses a centre date; undefined when it is neither ISO 8601 nor yyyyMMddHHmmss (or yyyyMMdd). */
-export function parseCenterDate(raw: string): Date | undefined {
+export function parseCentreDate(raw: string): Date | undefined {
   const s = raw.trim();
   let iso: string | undefined;
   const compact = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?$/.exec(s);
@@ -33,15 +33,15 @@ export function parseCenterDate(raw: string): Date | undefined {
   return date;
 }
 
-const centerDate = z.string().transform((s, ctx) => {
-  const d = parseCenterDate(s);
+const centreDate = z.string().transform((s, ctx) => {
+  const d = parseCentreDate(s);
   if (!d) {
     ctx.addIssue({ code: 'custom', message: 'a date as ISO 8601 or yyyyMMddHHmmss' });
     return z.NEVER;
   }
   return d;
 });
-const optionalCenterDate = z.preprocess((v) => (v === '' || v === null ? undefined : v), centerDate.optional());
+const optionalCentreDate = z.preprocess((v) => (v === '' || v === null ? undefined : v), centreDate.optional());
 const statusCode = z
   .union([z.number(), z.string().regex(/^\s*\d{1,2}\s*$/).transform(Number)])
   .pipe(z.number().int().min(1).max(10));
@@ -51,11 +51,11 @@ export const nationalDossierSchema = z.object({
   MaTTHC: z.string().trim().min(1),
   TenTTHC: z.string().trim().min(1),
   ChuHoSo: z.string().trim(),
-  NgayTiepNhan: centerDate,
-  NgayHenTra: centerDate,
+  NgayTiepNhan: centreDate,
+  NgayHenTra: centreDate,
   TrangThaiHoSo: statusCode,
-  NgayTra: optionalCenterDate,
-  NgayKetThucXuLy: optionalCenterDate,
+  NgayTra: optionalCentreDate,
+  NgayKetThucXuLy: optionalCentreDate,
   DonViXuLy: z.preprocess((v) => (v === null || v === '' ? undefined : v), z.string().trim().optional()),
 });
 export type NationalDossier = z.input<typeof nationalDossierSchema>;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
-import { createCenterHealthProbe } from '../../src/dossier/health.js';
+import { createCentreHealthProbe } from '../../src/dossier/health.js';
 import { createHttpDossierProvider } from '../../src/dossier/http-provider.js';
 import { createSimulatorProvider } from '../../src/dossier/simulator.js';
 import { loadWorkingCalendar } from '../../src/dossier/calendar.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
-import { startFakeCenterApi, type FakeCenterApi } from '../fakes/center-api.js';
+import { startFakeCentreApi, type FakeCentreApi } from '../fakes/centre-api.js';
 import type { AnswerService } from '../../src/channels/types.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -16,10 +16,10 @@ const ADMIN = 'health-admin-token-0123456789abcdef';
 
 describe('/health reports the centre API to operators (with the admin token)', () => {
   let db: TestDb;
-  let api: FakeCenterApi;
+  let api: FakeCentreApi;
   beforeAll(async () => {
     db = await createTestDb();
-    api = await startFakeCenterApi();
+    api = await startFakeCentreApi();
   });
   afterAll(async () => {
     await db.close();
@@ -28,7 +28,7 @@ describe('/health reports the centre API to operators (with the admin token)', (
 
   it('shows the simulator as ok', async () => {
     const provider = createSimulatorProvider({ calendar: loadWorkingCalendar() });
-    const app = createApp({ db, logger, answers, probes: [createCenterHealthProbe(provider)], adminToken: ADMIN });
+    const app = createApp({ db, logger, answers, probes: [createCentreHealthProbe(provider)], adminToken: ADMIN });
     const res = await app.request('/health', { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, center: { ok: true, mode: 'simulator', circuit: 'closed' } });
@@ -43,7 +43,7 @@ describe('/health reports the centre API to operators (with the admin token)', (
       breaker: { failureThreshold: 2 },
     });
     for (let i = 0; i < 2; i++) await provider.getDossier('H37.30-20261116-0001').catch(() => undefined);
-    const app = createApp({ db, logger, answers, probes: [createCenterHealthProbe(provider)], adminToken: ADMIN });
+    const app = createApp({ db, logger, answers, probes: [createCentreHealthProbe(provider)], adminToken: ADMIN });
     const res = await app.request('/health', { headers: { authorization: `Bearer ${ADMIN}` } });
     expect(res.status).toBe(200);
     const body = await res.json();

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeCenterApi, nationalRecord, type FakeCenterApi } from '../fakes/center-api.js';
+import { startFakeCentreApi, nationalRecord, type FakeCentreApi } from '../fakes/centre-api.js';
 import { createHttpDossierProvider, type HttpDossierProviderOptions } from '../../src/dossier/http-provider.js';
-import { createCenterHealthProbe } from '../../src/dossier/health.js';
-import { parseCenterDate } from '../../src/dossier/national-format.js';
+import { createCentreHealthProbe } from '../../src/dossier/health.js';
+import { parseCentreDate } from '../../src/dossier/national-format.js';
 import { AppError } from '../../src/errors.js';
 
 const CODE = 'H37.30-20261116-0004';
-let api: FakeCenterApi;
+let api: FakeCentreApi;
 
 beforeEach(async () => {
-  api = await startFakeCenterApi({ token: 'tok-123' });
+  api = await startFakeCentreApi({ token: 'tok-123' });
 });
 afterEach(async () => {
   await api.close();
@@ -138,14 +138,14 @@ describe('HTTP centre adapter (national format)', () => {
     await api.close();
     const err = await errorOf(createHttpDossierProvider({ baseUrl: url, retries: 0 }).getDossier(CODE));
     expect(err.code).toBe('center_api:unavailable');
-    api = await startFakeCenterApi();
+    api = await startFakeCentreApi();
   });
 
   it('opens the circuit after repeated failures, fails fast, and closes after a good trial', async () => {
     let now = 1_000_000;
     api.setBehaviour('*', { kind: 'status', status: 500 });
     const p = provider({ retries: 0, breaker: { failureThreshold: 3, openMs: 30_000 }, now: () => now });
-    const probe = createCenterHealthProbe(p);
+    const probe = createCentreHealthProbe(p);
     for (let i = 0; i < 3; i++) expect((await errorOf(p.getDossier(CODE))).code).toBe('center_api:unavailable');
     expect(await probe.check()).toMatchObject({ ok: false, mode: 'http', circuit: 'open', consecutiveFailures: 3, lastError: 'center_api:unavailable' });
     expect((await errorOf(p.getDossier(CODE))).code).toBe('center_api:circuit_open');
@@ -170,7 +170,7 @@ describe('HTTP centre adapter (national format)', () => {
   });
 });
 
-describe('parseCenterDate', () => {
+describe('parseCentreDate', () => {
   it.each([
     ['20261116083000', '2026-11-16T01:30:00.000Z'],
     ['20261116', '2026-11-15T17:00:00.000Z'],
@@ -180,9 +180,9 @@ describe('parseCenterDate', () => {
     ['2026-11-16T08:30:00.123+07:00', '2026-11-16T01:30:00.123Z'],
     ['2026-11-16T01:30:00Z', '2026-11-16T01:30:00.000Z'],
   ])('%s → %s', (raw, iso) => {
-    expect(parseCenterDate(raw)?.toISOString()).toBe(iso);
+    expect(parseCentreDate(raw)?.toISOString()).toBe(iso);
   });
   it.each(['16/11/2026', '20261131000000', '2026-02-30', 'hôm nay', ''])('rejects %j', (raw) => {
-    expect(parseCenterDate(raw)).toBeUndefined();
+    expect(parseCentreDate(raw)).toBeUndefined();
   });
 });

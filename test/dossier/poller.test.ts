@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.js';
-import { startFakeCenterApi, nationalRecord, type FakeCenterApi } from '../fakes/center-api.js';
+import { startFakeCentreApi, nationalRecord, type FakeCentreApi } from '../fakes/centre-api.js';
 import { createHttpDossierProvider } from '../../src/dossier/http-provider.js';
 import { createDossierService } from '../../src/dossier/service.js';
 import { createDossierPoller, type DossierPollerDeps } from '../../src/dossier/poller.js';
@@ -32,14 +32,14 @@ function recordingSender(channel: ChannelName, sent: Sent[], fail?: () => boolea
 
 describe.each(dbBackends)('dossier notifications ($backend)', ({ backend }) => {
   let db: TestDb;
-  let api: FakeCenterApi;
+  let api: FakeCentreApi;
   let now: Date;
   let sent: Sent[];
   const clock = () => now;
   const later = (ms = INTERVAL) => (now = new Date(now.getTime() + ms));
 
   beforeAll(async () => {
-    api = await startFakeCenterApi();
+    api = await startFakeCentreApi();
     db = await createTestDb(backend);
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.js';
-import { startFakeCenterApi, nationalRecord, type FakeCenterApi } from '../fakes/center-api.js';
+import { startFakeCentreApi, nationalRecord, type FakeCentreApi } from '../fakes/centre-api.js';
 import { createHttpDossierProvider } from '../../src/dossier/http-provider.js';
 import { createDossierService, type DossierService, type DossierServiceOptions } from '../../src/dossier/service.js';
 import { loadWorkingCalendar } from '../../src/dossier/calendar.js';
@@ -17,12 +17,12 @@ const CHAT = 'chat-hash-1';
 
 describe.each(dbBackends)('dossier service ($backend)', ({ backend }) => {
   let db: TestDb;
-  let api: FakeCenterApi;
+  let api: FakeCentreApi;
   let now: Date;
   const clock = () => now;
 
   beforeAll(async () => {
-    api = await startFakeCenterApi({ token: 'tok' });
+    api = await startFakeCentreApi({ token: 'tok' });
     db = await createTestDb(backend);
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulatorProvider, SIM_MOVING_CODE } from '../../src/dossier/simulator.js';
-import { createCenterSimApp, startCenterSim } from '../../src/server/center-sim.js';
+import { createCentreSimApp, startCentreSim } from '../../src/server/centre-sim.js';
 import { createHttpDossierProvider } from '../../src/dossier/http-provider.js';
 import { loadWorkingCalendar } from '../../src/dossier/calendar.js';
 import { createDossierProviderFromConfig } from '../../src/dossier/from-config.js';
@@ -32,7 +32,7 @@ describe('built-in simulator', () => {
 
   it('serves the centre API contract', async () => {
     const sim = createSimulatorProvider({ calendar });
-    const app = createCenterSimApp({ provider: sim, token: 'demo-token' });
+    const app = createCentreSimApp({ provider: sim, token: 'demo-token' });
     expect((await app.request('/dossiers/H37.30-20261116-0004')).status).toBe(401);
     const auth = { headers: { Authorization: 'Bearer demo-token' } };
     const ok = await app.request('/dossiers/h37.30-20261116-0004', auth);
@@ -42,7 +42,7 @@ describe('built-in simulator', () => {
   });
 
   it('round-trips every demo dossier through the HTTP adapter', async () => {
-    const sim = await startCenterSim({ port: 0, token: 'demo-token' });
+    const sim = await startCentreSim({ port: 0, token: 'demo-token' });
     try {
       const http = createHttpDossierProvider({ baseUrl: `http://127.0.0.1:${sim.port}`, token: 'demo-token', retries: 0 });
       for (const d of sim.provider.list().filter((x) => x.code !== SIM_MOVING_CODE)) {

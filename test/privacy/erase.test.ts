@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.js';
-import { startFakeCenterApi, nationalRecord, type FakeCenterApi } from '../fakes/center-api.js';
+import { startFakeCentreApi, nationalRecord, type FakeCentreApi } from '../fakes/centre-api.js';
 import { fakeBotInfo, startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-api.js';
 import { startFakeZaloApi, type FakeZaloApi } from '../fakes/zalo-api.js';
 import { textUpdate } from '../channels/telegram/updates.js';
@@ -43,7 +43,7 @@ const DELIVERY_COLUMNS = new Set(['dossier_subscriptions.chat_id', 'handoffs.cha
 
 describe.each(dbBackends)('a citizen deletes their data ($backend)', ({ backend }) => {
   let db: TestDb;
-  let centre: FakeCenterApi;
+  let centre: FakeCentreApi;
   let tg: FakeTelegramApi;
   let zalo: FakeZaloApi;
   let dataDir: string;
@@ -54,7 +54,7 @@ describe.each(dbBackends)('a citizen deletes their data ($backend)', ({ backend 
 
   beforeAll(async () => {
     db = await createTestDb(backend);
-    centre = await startFakeCenterApi();
+    centre = await startFakeCentreApi();
     centre.setDossier(nationalRecord(CODE, { TrangThaiHoSo: 4 }));
   });
   afterAll(async () => {

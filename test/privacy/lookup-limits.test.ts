@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, dbBackends, type TestDb } from '../helpers/db.js';
-import { startFakeCenterApi, nationalRecord, type FakeCenterApi } from '../fakes/center-api.js';
+import { startFakeCentreApi, nationalRecord, type FakeCentreApi } from '../fakes/centre-api.js';
 import { createHttpDossierProvider } from '../../src/dossier/http-provider.js';
 import { createDossierService, type DossierServiceOptions } from '../../src/dossier/service.js';
 import { detectDossierCode } from '../../src/dossier/code.js';
@@ -25,11 +25,11 @@ const guess = (i: number) => `H37.30-20261116-${String(1000 + i)}`;
 
 describe.each(dbBackends)('dossier lookups from one client ($backend)', ({ backend }) => {
   let db: TestDb;
-  let api: FakeCenterApi;
+  let api: FakeCentreApi;
   let server: Listening | undefined;
 
   beforeAll(async () => {
-    api = await startFakeCenterApi();
+    api = await startFakeCentreApi();
     db = await createTestDb(backend);
   });
   afterAll(async () => {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDb, testDatabaseUrl, type TestDb } from '../helpers/db.js';
 import { startFakeTelegramApi, type FakeTelegramApi } from '../fakes/telegram-api.js';
-import { nationalRecord, startFakeCenterApi, type FakeCenterApi } from '../fakes/center-api.js';
+import { nationalRecord, startFakeCentreApi, type FakeCentreApi } from '../fakes/centre-api.js';
 
 const BOT_TOKEN = '123456:scale-test-token';
 const WEBHOOK_SECRET = 'scale-test-webhook-secret-0123456789abcdef';
@@ -127,7 +127,7 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
 describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
   let db: TestDb;
   let telegram: FakeTelegramApi;
-  let centre: FakeCenterApi;
+  let centre: FakeCentreApi;
   const workers: Worker[] = [];
 
   /** Texts sent to each chat, in order, by chat id. */
@@ -138,7 +138,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     // A fresh, empty database: the workers migrate it themselves (and race doing so).
     db = await createTestDb('postgres', { migrate: false });
     telegram = await startFakeTelegramApi();
-    centre = await startFakeCenterApi();
+    centre = await startFakeCentreApi();
     centre.setDossier(nationalRecord(CODE, { TrangThaiHoSo: 4 }));
     const env = (n: string) => ({
       DATABASE_URL: db.url!,
@@ -322,7 +322,7 @@ describe.skipIf(!testDatabaseUrl)('two serve workers on one PostgreSQL', () => {
     await sleep((POLL_SECONDS * 2 + 1) * 1000);
     for (const id of chats) expect(after(id)).toHaveLength(1);
 
-    const by = (reqs: FakeCenterApi['requests']) =>
+    const by = (reqs: FakeCentreApi['requests']) =>
       workers.map((w) => reqs.filter((r) => r.authorization === `Bearer centre-token-${w.name}`).length);
     const whileBoth = by(centre.requests.slice(pollsBefore));
     // The worker that did the polling goes away (graceful stop, as in a rolling deploy): the other one takes over.

@@ -14,7 +14,7 @@ import { createSimulatorProvider } from '../dossier/simulator.js';
 import { toNational } from '../dossier/national-format.js';
 import type { DossierProvider } from '../dossier/provider.js';
 
-export interface CenterSimOptions {
+export interface CentreSimOptions {
   provider: DossierProvider;
   /** When set, requests must carry `Authorization: Bearer <token>`. */
   token?: string;
@@ -26,7 +26,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function createCenterSimApp(options: CenterSimOptions): Hono<AppEnv> {
+export function createCentreSimApp(options: CentreSimOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     if (options.token) {
@@ -44,12 +44,12 @@ export function createCenterSimApp(options: CenterSimOptions): Hono<AppEnv> {
 }
 
 /** Starts the simulator behind the contract on a port (0 picks one); resolves when listening. */
-export async function startCenterSim(options: { port: number; host?: string; token?: string }) {
+export async function startCentreSim(options: { port: number; host?: string; token?: string }) {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     throw new AppError('config:invalid', { message: `--port: expected an integer between 0 and 65535` });
   }
   const provider = createSimulatorProvider({ calendar: loadWorkingCalendar() });
-  const server = await listen(createCenterSimApp({ provider, token: options.token }), {
+  const server = await listen(createCentreSimApp({ provider, token: options.token }), {
     port: options.port,
     host: options.host ?? '127.0.0.1',
   });

@@ -10,7 +10,7 @@ export type FakeBehaviour =
   | { kind: 'raw'; body: string; contentType?: string }
   | { kind: 'hang' };
 
-export interface FakeCenterApi {
+export interface FakeCentreApi {
   url: string;
   /** Every request seen: path (with query) and the Authorization header. */
   requests: { path: string; authorization?: string }[];
@@ -20,10 +20,10 @@ export interface FakeCenterApi {
   close(): Promise<void>;
 }
 
-export async function startFakeCenterApi(options: { token?: string } = {}): Promise<FakeCenterApi> {
+export async function startFakeCentreApi(options: { token?: string } = {}): Promise<FakeCentreApi> {
   const dossiers = new Map<string, Record<string, unknown>>();
   const behaviours = new Map<string, FakeBehaviour & { times?: number }>();
-  const requests: FakeCenterApi['requests'] = [];
+  const requests: FakeCentreApi['requests'] = [];
   const sockets = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     requests.push({ path: req.url ?? '', authorization: req.headers.authorization });
