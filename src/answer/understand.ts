@@ -12,6 +12,7 @@ import {
   aspectNames,
   defaultLanguage,
   hasPhrase,
+  isPhraseSequence,
   isWholePhrase,
   matchAt,
   phraseMask,
@@ -92,9 +93,9 @@ export function understand(text: string, hasContext = false, language: Language 
 
   if (hasPhrase(L.intents.emergency, all, accented) && !hasPhrase(L.intents.procedureWords, all, accented)) return { ...base, kind: 'emergency' };
 
-  // A number alone, or after a word of choosing ("số 2", "chọn 3"), is a choice among the last options.
+  // A number alone, or after words of choosing ("số 2", "chọn 3", "tôi chọn số 4"), is a choice among the last options.
   const last = core[core.length - 1];
-  if (last && /^[1-9]$/.test(last.folded) && (core.length === 1 || isWholePhrase(L.intents.choicePrefix, core.slice(0, -1), accented))) {
+  if (last && /^[1-9]$/.test(last.folded) && (core.length === 1 || isPhraseSequence(L.intents.choicePrefix, core.slice(0, -1), accented))) {
     return { ...base, kind: 'choice', choice: Number(last.folded) };
   }
   if (trimmed === '👍') return { ...base, kind: 'feedback_up' };

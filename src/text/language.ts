@@ -178,6 +178,22 @@ export function isWholePhrase(set: PhraseSet, sy: readonly Syllable[], accented:
   return sy.length > 0 && matchAt(set, sy, 0, accented)?.end === sy.length;
 }
 
+/**
+ * Whether the syllables are phrases of the set one after another and nothing else ("tôi chọn số" from "tôi", "chọn",
+ * "số"); isWholePhrase is the one-phrase case.
+ */
+export function isPhraseSequence(set: PhraseSet, sy: readonly Syllable[], accented: boolean): boolean {
+  const reached = new Set<number>([0]);
+  for (let i = 0; i < sy.length; i++) {
+    if (!reached.has(i)) continue;
+    for (const p of set.byFirst.get(sy[i]!.folded) ?? []) {
+      const end = phraseAt(sy, i, p, accented);
+      if (end > i) reached.add(end);
+    }
+  }
+  return sy.length > 0 && reached.has(sy.length);
+}
+
 /** The start of a phrase of the set that ends exactly at `end`, the longest such; -1 when none. */
 export function matchEndingAt(set: PhraseSet, sy: readonly Syllable[], end: number, accented: boolean): number {
   for (let i = Math.max(0, end - 16); i < end; i++) {

@@ -250,6 +250,14 @@ describe('two things in one message', () => {
     expect(r.text).toContain('Tờ khai đăng ký kết hôn');
   });
 
+  it('takes "tôi chọn số 1" typed after the list as the first choice', async () => {
+    const s = service();
+    await s.handle(msg('làm giấy khai sinh và giấy đăng ký kết hôn cần gì'));
+    const r = await s.handle(msg('tôi chọn số 1'));
+    expect(r.outcome).toBe('answered');
+    expect(r.citations[0]!.code).toBe(birth.code);
+  });
+
   it('is not two things when one side names nothing or both name the same procedure', async () => {
     const nothing = await service().handle(msg('đăng ký khai sinh và ốc vít'));
     expect(nothing.outcome).toBe('answered');

@@ -39,6 +39,14 @@ describe('understand: a cue alone does not decide what a message is', () => {
     expect(understand('chọn 2')).toMatchObject({ kind: 'choice', choice: 2 });
     expect(understand('số 1 nhé')).toMatchObject({ kind: 'choice', choice: 1 });
     expect(understand('2 bản sao có được không').kind).toBe('question');
+    // Several choosing words, and who chooses, before the number.
+    expect(understand('chọn số 4')).toMatchObject({ kind: 'choice', choice: 4 });
+    expect(understand('tôi chọn 2')).toMatchObject({ kind: 'choice', choice: 2 });
+    expect(understand('em chon phuong an 3')).toMatchObject({ kind: 'choice', choice: 3 });
+    expect(understand('cho tôi số 1 ạ')).toMatchObject({ kind: 'choice', choice: 1 });
+    // A number after other words is not a choice.
+    expect(understand('tôi có 2').kind).not.toBe('choice');
+    expect(understand('con tôi học lớp 5').kind).not.toBe('choice');
   });
 
   it('greetings, thanks and help are whole messages, not words inside a question', () => {
