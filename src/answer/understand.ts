@@ -12,6 +12,7 @@ import {
   aspectNames,
   defaultLanguage,
   hasPhrase,
+  findPhrases,
   isPhraseSequence,
   isWholePhrase,
   matchAt,
@@ -104,8 +105,11 @@ export function understand(text: string, hasContext = false, language: Language 
 
   const words = all.length;
   const short = (n: number) => words <= n && aspects.length === 0;
-  // Reactions name no topic of their own: at most one stray word besides the cue.
-  if (short(8) && topic.length <= 1 && hasPhrase(L.intents.feedbackNegative, all, accented)) return { ...base, kind: 'feedback_down' };
+  // Reactions name no topic of their own: at most one stray word besides the cue, and not right after it — a word
+  // there is what is wrong ("sai tên con tôi", "không đúng ngày sinh"): a mistake on a paper, not on the answer.
+  const negative = findPhrases(L.intents.feedbackNegative, core, accented);
+  const objectAfter = negative.some((m) => m.end < core.length && !cue[m.end] && !isStopSyllable(core[m.end]!, accented, L));
+  if (short(8) && topic.length <= 1 && hasPhrase(L.intents.feedbackNegative, all, accented) && !objectAfter) return { ...base, kind: 'feedback_down' };
   const startsWith = (set: PhraseSet) => Boolean(matchAt(set, all, 0, accented));
   if (short(10) && topic.length <= 2 && startsWith(L.intents.thanks)) {
     return { ...base, kind: hasPhrase(L.intents.feedbackPositive, all, accented) ? 'feedback_up' : 'thanks' };

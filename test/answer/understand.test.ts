@@ -12,6 +12,11 @@ describe('understand: a cue alone does not decide what a message is', () => {
     expect(understand('không phải thủ tục này', true).kind).toBe('feedback_down');
     expect(understand('giấy đăng ký kết hôn bị ghi sai quê quán của vợ', true).kind).toBe('question');
     expect(understand('hộ chiếu in sai ngày sinh thì làm sao', true).kind).toBe('question');
+    // A word right after "sai" / "không đúng" is what is wrong, even in a message too short to name a procedure.
+    expect(understand('sai tên con tôi', true).kind).toBe('question');
+    expect(understand('khong dung ngay sinh', true).kind).toBe('question');
+    expect(understand('sai rồi bạn ơi', true).kind).toBe('feedback_down');
+    expect(understand('nhầm rồi, không phải', true).kind).toBe('feedback_down');
   });
 
   it('an emergency is something happening now, read with the accents the citizen typed', () => {

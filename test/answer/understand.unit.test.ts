@@ -99,7 +99,8 @@ describe('understand: negative feedback', () => {
   });
 
   it('allows one stray word besides the cue, not two', () => {
-    expect(understand('sai bét rồi', true)).toMatchObject({ kind: 'feedback_down', topic: ['bet'] });
+    expect(understand('bot sai rồi', true)).toMatchObject({ kind: 'feedback_down', topic: ['bot'] });
+    expect(understand('sai bét rồi', true)).toMatchObject({ kind: 'feedback_down', topic: [] });
     expect(understand('sai ngày sinh', true)).toMatchObject({ kind: 'question', topic: ['ngay', 'sinh'] });
     expect(kind('trả lời sai, tôi hỏi thủ tục khác')).toBe('question');
   });
