@@ -86,7 +86,8 @@ export function understand(text: string, hasContext = false, language: Language 
   const core = stripFraming(all, accented, L);
   const cueSets = [...aspectNames.map((a) => L.aspects[a]), L.intents.feedbackNegative, L.intents.feedbackPositive, L.intents.followStart, L.intents.thanks, L.intents.greeting, L.intents.help, L.intents.more, L.intents.question, L.intents.follow, L.intents.unfollow];
   const cue = phraseMask(cueSets, core, accented);
-  const topic = core.filter((s, i) => !cue[i] && !isStopSyllable(s, accented, L)).map((s) => s.folded);
+  const topical = (i: number) => !cue[i] && !isStopSyllable(core[i]!, accented, L);
+  const topic = core.filter((_, i) => topical(i)).map((s) => s.folded);
   const dossierIntent = detectFollowIntent(text, L);
   const base = { aspects, followUp: false, folded, topic, dossierIntent };
   const trimmed = text.trim();
@@ -107,9 +108,8 @@ export function understand(text: string, hasContext = false, language: Language 
   const short = (n: number) => words <= n && aspects.length === 0;
   // Reactions name no topic of their own: at most one stray word besides the cue, and not right after it — a word
   // there is what is wrong ("sai tên con tôi", "không đúng ngày sinh"): a mistake on a paper, not on the answer.
-  const negative = findPhrases(L.intents.feedbackNegative, core, accented);
-  const objectAfter = negative.some((m) => m.end < core.length && !cue[m.end] && !isStopSyllable(core[m.end]!, accented, L));
-  if (short(8) && topic.length <= 1 && hasPhrase(L.intents.feedbackNegative, all, accented) && !objectAfter) return { ...base, kind: 'feedback_down' };
+  const objectAfterCue = () => findPhrases(L.intents.feedbackNegative, core, accented).some((m) => m.end < core.length && topical(m.end));
+  if (short(8) && topic.length <= 1 && hasPhrase(L.intents.feedbackNegative, all, accented) && !objectAfterCue()) return { ...base, kind: 'feedback_down' };
   const startsWith = (set: PhraseSet) => Boolean(matchAt(set, all, 0, accented));
   if (short(10) && topic.length <= 2 && startsWith(L.intents.thanks)) {
     return { ...base, kind: hasPhrase(L.intents.feedbackPositive, all, accented) ? 'feedback_up' : 'thanks' };
