@@ -123,8 +123,10 @@ describe.runIf(Boolean(testDatabaseUrl))('PostgreSQL connection killed while che
     const admin = new pg.Client({ connectionString: testDatabaseUrl });
     await admin.connect();
     try {
-      const tag = `motcua_kill_${randomBytes(4).toString('hex')}`;
-      const kill = async () => {
+      // Each statement carries its own tag: a backend that was just terminated stays in pg_stat_activity for a
+      // moment, and with one tag the second kill could end the first (already dead) backend and leave the second running.
+      const newTag = () => `motcua_kill_${randomBytes(4).toString('hex')}`;
+      const kill = async (tag: string) => {
         // Wait until the statement is running on the server, then end its backend as a restart would.
         for (let i = 0; i < 200; i++) {
           const { rows } = await admin.query(
@@ -137,11 +139,13 @@ describe.runIf(Boolean(testDatabaseUrl))('PostgreSQL connection killed while che
         throw new Error('the statement never started');
       };
       // The expectations are attached before the kill, so a rejection that comes while kill() still polls is handled.
-      const running = expect(db.query(`SELECT pg_sleep(30) AS ${tag}`)).rejects.toMatchObject({ code: 'db:unavailable' });
-      await kill();
+      const first = newTag();
+      const running = expect(db.query(`SELECT pg_sleep(30) AS ${first}`)).rejects.toMatchObject({ code: 'db:unavailable' });
+      await kill(first);
       await running;
-      const inTx = expect(db.transaction(async (tx) => tx.query(`SELECT pg_sleep(30) AS ${tag}`))).rejects.toThrow(/terminat/i);
-      await kill();
+      const second = newTag();
+      const inTx = expect(db.transaction(async (tx) => tx.query(`SELECT pg_sleep(30) AS ${second}`))).rejects.toThrow(/terminat/i);
+      await kill(second);
       await inTx;
       // Let the client's 'error' events (emitted after the rejection) run.
       await new Promise((r) => setTimeout(r, 200));
