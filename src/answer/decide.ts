@@ -89,10 +89,15 @@ export function choiceOf(h: SearchHit, i: number): Choice {
 
 type Found = Pick<SearchResult, 'results' | 'confidence' | 'signals'>;
 
-/** The best hit that is not the top one's level twin (the searcher collapses twins; other searchers may not). */
-function runnerUp(hits: readonly SearchHit[]): SearchHit | undefined {
+/**
+ * The best hit that could be meant instead of the top one: not its level twin (the searcher collapses twins; other
+ * searchers may not), nor one the question tells apart from it (signals.unasked: a narrower variant it does not ask for).
+ */
+function runnerUp(found: Found): SearchHit | undefined {
+  const hits = found.results;
   const top = hits[0];
-  return top && hits.find((h, i) => i > 0 && levelFreeName(h.name) !== levelFreeName(top.name));
+  const unasked = new Set(found.signals?.unasked ?? []);
+  return top && hits.find((h, i) => i > 0 && !unasked.has(h.code) && levelFreeName(h.name) !== levelFreeName(top.name));
 }
 
 /** The model's features of a search result; undefined when the searcher reports no signals. */
@@ -100,7 +105,7 @@ export function featuresOf(found: Found): Record<DecisionFeature, number> | unde
   const s = found.signals;
   const top = found.results[0];
   if (!s || !top) return undefined;
-  const second = runnerUp(found.results);
+  const second = runnerUp(found);
   return {
     confidence: found.confidence,
     cover: s.cover,
@@ -132,7 +137,7 @@ export function decide(found: Found, th: AnswerThresholds = defaultThresholds): 
   const top = hits[0];
   const confidence = found.confidence;
   if (!top || confidence < th.clarifyMin) return { outcome: 'unresolved', choices: [] };
-  const second = runnerUp(hits);
+  const second = runnerUp(found);
   const rival = second !== undefined && second.score >= top.score * th.rivalRatio;
   const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, MAX_CHOICES);
   const p = th.model ? answerProbability(found, th.model) : undefined;

@@ -112,6 +112,8 @@ interface ProcEntry {
   chunkCount: number;
   /** Content bigrams of the name: used by the confidence value. */
   nameBigrams: string[];
+  /** Folded content words of the level-free name: what tells it from a narrower variant (see unaskedVariants). */
+  nameTokens: string[];
   /** Variant actions in the level-free name ("cấp lại", "xóa"): see actionsDisagree. */
   actions: string[];
   /** Only the province's list names it (catalog origin 'province'). */
@@ -160,9 +162,9 @@ function actionsOfName(name: string): string[] {
   return actionsIn(syllables(levelFreeName(name)), true);
 }
 
-function nameBigramsOf(name: string): string[] {
+function nameTermsOf(name: string): { bigrams: string[]; tokens: string[] } {
   const t = analyzeText(name, { entries: [], byFirst: new Map() });
-  return t.bigrams;
+  return { bigrams: t.bigrams, tokens: [...new Set(t.tokens)] };
 }
 
 async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1' | 'b'>): Promise<Index> {
@@ -190,6 +192,8 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
     if (pi === undefined) {
       pi = procs.length;
       byCode.set(r.code, pi);
+      // Cover counts the words of the procedure, not its level qualifier ("thực hiện tại cấp tỉnh").
+      const terms = nameTermsOf(levelFreeName(r.name));
       procs.push({
         code: r.code,
         name: r.name,
@@ -199,8 +203,8 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
         nameChunk: -1,
         firstChunk: i,
         chunkCount: 0,
-        // Cover counts the words of the procedure, not its level qualifier ("thực hiện tại cấp tỉnh").
-        nameBigrams: nameBigramsOf(levelFreeName(r.name)),
+        nameBigrams: terms.bigrams,
+        nameTokens: terms.tokens,
         actions: actionsOfName(r.name),
         listedOnly: r.listed_only === true,
       });
@@ -440,9 +444,11 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       results.push(hit);
     }
 
-    const top1 = topEvidence(ix, qb, ranked, lex);
+    const unasked = results.length > 1 ? unaskedVariants(ix, results, queryTokens(analysis)) : [];
+    const top1 = topEvidence(ix, qb, ranked, lex, new Set(unasked.map((c) => ix.procs[ix.byCode.get(c)!]!.twinKey)));
     const confidence = confidenceOf(top1, vec, P.confidenceWeights);
     const signals = top1 ? signalsOf(ix, qb, top1, analysis, asked, askingTokens(question, deps.lexicon, analysis)) : undefined;
+    if (signals && unasked.length) signals.unasked = unasked;
     return {
       results,
       confident: results.length > 0 && confidence >= P.confidentAt,
@@ -507,14 +513,15 @@ interface TopEvidence {
 
 /**
  * What both the confidence value and the signals read about the top hit. The runner-up is the best other procedure:
- * the top one's level twins are the same answer, not a rival.
+ * the top one's level twins are the same answer, and hits the question tells apart from the top one
+ * (unaskedVariants) are not what it means, so neither is a rival.
  */
-function topEvidence(ix: Index, qb: Set<string>, ranked: [number, number][], lex: Float64Array): TopEvidence | undefined {
+function topEvidence(ix: Index, qb: Set<string>, ranked: [number, number][], lex: Float64Array, notRivals: ReadonlySet<string>): TopEvidence | undefined {
   const first = ranked[0];
   if (!first) return undefined;
   const p = first[0];
   const group = ix.procs[p]!.twinKey;
-  const second = ranked.find(([q]) => ix.procs[q]!.twinKey !== group)?.[0];
+  const second = ranked.find(([q]) => ix.procs[q]!.twinKey !== group && !notRivals.has(ix.procs[q]!.twinKey))?.[0];
   const margin = second === undefined ? 1 : Math.max(0, (lex[p]! - lex[second]!) / (lex[p]! || 1));
   return { p, second, cover: nameCover(ix.procs[p]!, qb), margin };
 }
@@ -587,6 +594,46 @@ function queryBigrams(a: TextAnalysis): Set<string> {
     }
   }
   return qb;
+}
+
+// Expansion phrases' content words, computed once per phrase like their bigrams.
+const phraseTokens = new Map<string, string[]>();
+
+/** The question's folded content words, with those of its lexicon expansions. */
+function queryTokens(a: TextAnalysis): Set<string> {
+  const out = new Set(a.tokens);
+  for (const x of a.expansions) {
+    for (const ph of x.to) {
+      let ts = phraseTokens.get(ph);
+      if (!ts) {
+        ts = analyzeText(ph, noLexicon).tokens;
+        if (phraseTokens.size < 10_000) phraseTokens.set(ph, ts);
+      }
+      for (const t of ts) out.add(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * The hits below the top one that the question tells apart from it: every word the top name has and theirs lacks is
+ * in the question, and none of the words theirs adds. A narrower variant ("Đăng ký kết hôn có yếu tố nước ngoài",
+ * "… lưu động" when the question says neither) or a sibling the question rules out ("khai tử" when it says "khai
+ * sinh") is no rival to the top hit, however close its score; it is still offered when a list is given.
+ */
+function unaskedVariants(ix: Index, results: readonly SearchHit[], q: Set<string>): string[] {
+  const top = ix.procs[ix.byCode.get(results[0]!.code)!]!;
+  const topWords = new Set(top.nameTokens);
+  const out: string[] = [];
+  for (const h of results.slice(1)) {
+    const e = ix.procs[ix.byCode.get(h.code)!]!;
+    if (e.twinKey === top.twinKey) continue;
+    const own = new Set(e.nameTokens);
+    const added = e.nameTokens.filter((t) => !topWords.has(t));
+    if (!added.length || added.some((t) => q.has(t))) continue;
+    if (top.nameTokens.every((t) => own.has(t) || q.has(t))) out.push(h.code);
+  }
+  return out;
 }
 
 /** Share of the procedure name's bigrams that the question contains (0..1). */

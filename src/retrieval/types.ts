@@ -53,6 +53,13 @@ export interface SearchSignals {
   rivalCover: number;
   /** false when the question and the top procedure's name disagree on a variant action ("cấp lại" vs "cấp", "xóa"). */
   actionsAgree: boolean;
+  /**
+   * Codes of the other hits the question tells apart from the top one: the words their names add to the top name are
+   * none of them in the question, and the words the top name adds to theirs all are ("… có yếu tố nước ngoài" when
+   * nothing foreign is mentioned; "khai tử" when the question says "khai sinh"). Offered in a list, but no rival to
+   * the top hit. Absent: none (or a searcher that does not tell).
+   */
+  unasked?: string[];
 }
 
 export interface SearchOptions {

@@ -41,6 +41,19 @@ describe('citizens as they write, over the shipped catalog', () => {
     expect(codes(r)).toContain('1.000894');
   });
 
+  it('a question that says nothing foreign gets the general procedure, not a list with its foreign-element variant', async () => {
+    const marry = await ask('tôi muốn làm giấy đăng ký kết hôn với chồng sắp cưới');
+    expect(marry.outcome).toBe('answered');
+    expect(marry.citations[0]?.name).toBe('Đăng ký kết hôn');
+    const death = await ask('đăng ký khai tử cho bố tôi');
+    expect(death.outcome).toBe('answered');
+    expect(death.citations[0]?.name).toBe('Đăng ký khai tử');
+    // Saying it is what makes the variant the answer.
+    const foreign = await ask('lấy chồng người trung quốc thì đăng ký kết hôn ở đâu');
+    expect(foreign.outcome).toBe('answered');
+    expect(foreign.citations[0]?.name).toBe('Đăng ký kết hôn có yếu tố nước ngoài');
+  });
+
   it('a bare action lists the common procedures it can mean', async () => {
     const r = await ask('xin cấp lại');
     expect(r.outcome).toBe('clarify');

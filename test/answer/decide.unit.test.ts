@@ -285,6 +285,18 @@ describe('decide: the model (signals and a model)', () => {
     expect(decide(found({}, [hit('a', 1), hit('b', 0.7499)]), withModel(constant(0.99))).outcome).toBe('answered');
   });
 
+  it('a hit the question tells apart from the top one (signals.unasked) is no rival, and the next one is', () => {
+    const three = [hit('a', 1), hit('b', 0.99), hit('c', 0.5)];
+    expect(decide(found({}, three), withModel(constant(0.99))).outcome).toBe('clarify');
+    expect(decide(found({ unasked: ['b'] }, three), withModel(constant(0.99))).outcome).toBe('answered');
+    // The runner-up the model reads is then c, not b; a list still offers b.
+    expect(featuresOf(found({ unasked: ['b'] }, three))!.closeness).toBe(0.5);
+    expect(featuresOf(found({}, three))!.closeness).toBe(0.99);
+    expect(codes(found({ unasked: ['b'] }, three), withModel(constant(0.1)))).toEqual(['a', 'b', 'c']);
+    // Told apart or not, a rival that is not listed still counts.
+    expect(decide(found({ unasked: ['c'] }, three), withModel(constant(0.99))).outcome).toBe('clarify');
+  });
+
   it('does not answer when the top procedure holds too little of what is asked (minQueryCover)', () => {
     const th = withModel(constant(0.99), { minQueryCover: 0.25 });
     expect(decide(found({ queryCover: 0.25 }), th).outcome).toBe('answered');
