@@ -50,6 +50,14 @@ export interface AnswerThresholds {
    * show what answering such a question costs.
    */
   minQueryCover: number;
+  /**
+   * With signals: the top hit is never stated when the question's naming words all fit the names of more than
+   * `genericFits` procedures and the question says less than `genericCover` of the top name: "xin xác nhận" or "làm
+   * giấy tờ" name a kind of paper, not one procedure, and the citizen chooses. A rule, not calibrated: generated
+   * questions are made from one procedure's name and are never this generic.
+   */
+  genericFits: number;
+  genericCover: number;
   /** The answer model; none: confidence bands only. */
   model?: DecisionModel;
 }
@@ -68,6 +76,9 @@ export const defaultThresholds: AnswerThresholds = {
   closeRatio: 0.8,
   pAnswer: 0.5,
   minQueryCover: 1 / 3,
+  // One or two names holding every naming word is a procedure and its variant; three or more, a family of them.
+  genericFits: 2,
+  genericCover: 0.5,
   ...calibrated.thresholds,
   model: calibrated.model,
 };
@@ -142,7 +153,9 @@ export function decide(found: Found, th: AnswerThresholds = defaultThresholds): 
   const close = hits.filter((h) => h.score >= top.score * th.closeRatio).slice(0, MAX_CHOICES);
   const p = th.model ? answerProbability(found, th.model) : undefined;
   if (p !== undefined) {
-    if (p >= th.pAnswer && !rival && found.signals!.queryCover >= th.minQueryCover) return { outcome: 'answered', choices: [] };
+    const s = found.signals!;
+    const generic = (s.nameFits ?? 0) > th.genericFits && s.cover < th.genericCover;
+    if (p >= th.pAnswer && !rival && s.queryCover >= th.minQueryCover && !generic) return { outcome: 'answered', choices: [] };
   } else {
     if (confidence >= th.answerMin && !rival) return { outcome: 'answered', choices: [] };
     if (close.length === 1 && confidence >= th.aloneMin) return { outcome: 'answered', choices: [] };

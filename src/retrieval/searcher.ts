@@ -112,8 +112,8 @@ interface ProcEntry {
   chunkCount: number;
   /** Content bigrams of the name: used by the confidence value. */
   nameBigrams: string[];
-  /** Folded content words of the level-free name: what tells it from a narrower variant (see unaskedVariants). */
-  nameTokens: string[];
+  /** Folded content words of the level-free name: what tells it from a narrower variant (unaskedVariants). */
+  nameTokens: ReadonlySet<string>;
   /** Variant actions in the level-free name ("cấp lại", "xóa"): see actionsDisagree. */
   actions: string[];
   /** Only the province's list names it (catalog origin 'province'). */
@@ -137,6 +137,8 @@ interface Index {
   norm: Float64Array;
   /** Per term, how many name chunks (name, aliases, field) contain it; terms of no name are absent. */
   nameDf: Map<string, number>;
+  /** Procedures by the content words of their level-free names (nameTokens): word → procedure indices. */
+  nameHolders: Map<string, number[]>;
 }
 
 interface ChunkRow {
@@ -162,9 +164,9 @@ function actionsOfName(name: string): string[] {
   return actionsIn(syllables(levelFreeName(name)), true);
 }
 
-function nameTermsOf(name: string): { bigrams: string[]; tokens: string[] } {
+function nameTermsOf(name: string): { bigrams: string[]; tokens: Set<string> } {
   const t = analyzeText(name, { entries: [], byFirst: new Map() });
-  return { bigrams: t.bigrams, tokens: [...new Set(t.tokens)] };
+  return { bigrams: t.bigrams, tokens: new Set(t.tokens) };
 }
 
 async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1' | 'b'>): Promise<Index> {
@@ -250,6 +252,14 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
     if (list) list.push(i);
     else sameName.set(p.twinKey, [i]);
   });
+  const nameHolders = new Map<string, number[]>();
+  procs.forEach((p, i) => {
+    for (const t of p.nameTokens) {
+      const list = nameHolders.get(t);
+      if (list) list.push(i);
+      else nameHolders.set(t, [i]);
+    }
+  });
   const nameDf = new Map<string, number>();
   for (const [t, p] of postings) {
     if (t.includes('_') || t.startsWith('~')) continue;
@@ -260,7 +270,7 @@ async function loadIndex(db: Db, embedder: Embedder, P: Pick<RankingParams, 'k1'
   const norm = new Float64Array(n);
   for (let c = 0; c < n; c++) norm[c] = P.k1 * (1 - P.b + (P.b * chunkLen[c]!) / avgLen[chunkKind[c]!]!);
   // Built in float32 (as stored), scanned as float64: the same values, without a conversion per multiply.
-  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors: Float64Array.from(procVectors), dims, sameName, norm, nameDf };
+  return { procs, byCode, chunkProc, chunkKind, chunkLen, avgLen, postings, procVectors: Float64Array.from(procVectors), dims, sameName, norm, nameDf, nameHolders };
 }
 
 /** BM25 of one query term added to each chunk it occurs in (a small function of its own: V8 optimises it alone). */
@@ -444,11 +454,13 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
       results.push(hit);
     }
 
-    const unasked = results.length > 1 ? unaskedVariants(ix, results, queryTokens(analysis)) : [];
+    const said = queryTokens(analysis);
+    const unasked = results.length > 1 ? unaskedVariants(ix, results, said) : [];
     const top1 = topEvidence(ix, qb, ranked, lex, new Set(unasked.map((c) => ix.procs[ix.byCode.get(c)!]!.twinKey)));
     const confidence = confidenceOf(top1, vec, P.confidenceWeights);
     const signals = top1 ? signalsOf(ix, qb, top1, analysis, asked, askingTokens(question, deps.lexicon, analysis)) : undefined;
     if (signals && unasked.length) signals.unasked = unasked;
+    if (signals) signals.nameFits = nameFitsOf(ix, said, allowed);
     return {
       results,
       confident: results.length > 0 && confidence >= P.confidentAt,
@@ -623,17 +635,33 @@ function queryTokens(a: TextAnalysis): Set<string> {
  */
 function unaskedVariants(ix: Index, results: readonly SearchHit[], q: Set<string>): string[] {
   const top = ix.procs[ix.byCode.get(results[0]!.code)!]!;
-  const topWords = new Set(top.nameTokens);
   const out: string[] = [];
   for (const h of results.slice(1)) {
     const e = ix.procs[ix.byCode.get(h.code)!]!;
     if (e.twinKey === top.twinKey) continue;
-    const own = new Set(e.nameTokens);
-    const added = e.nameTokens.filter((t) => !topWords.has(t));
+    const added = [...e.nameTokens].filter((t) => !top.nameTokens.has(t));
     if (!added.length || added.some((t) => q.has(t))) continue;
-    if (top.nameTokens.every((t) => own.has(t) || q.has(t))) out.push(h.code);
+    if ([...top.nameTokens].every((t) => e.nameTokens.has(t) || q.has(t))) out.push(h.code);
   }
   return out;
+}
+
+/**
+ * How many procedures (level twins counted once, within the allowed codes) have every naming word of the question in
+ * their names: 1 or 2 when the question names one procedure, dozens for "xin xác nhận" or "làm giấy tờ", 0 when it
+ * has no naming word or its words are spread over names (a story).
+ */
+function nameFitsOf(ix: Index, q: Set<string>, allowed?: Uint8Array): number {
+  const words = [...q].filter((t) => ix.nameHolders.has(t));
+  if (!words.length) return 0;
+  const rarest = words.reduce((a, b) => (ix.nameHolders.get(a)!.length <= ix.nameHolders.get(b)!.length ? a : b));
+  const groups = new Set<string>();
+  for (const i of ix.nameHolders.get(rarest)!) {
+    if (allowed && !allowed[i]) continue;
+    const e = ix.procs[i]!;
+    if (words.every((t) => e.nameTokens.has(t))) groups.add(e.twinKey);
+  }
+  return groups.size;
 }
 
 /** Share of the procedure name's bigrams that the question contains (0..1). */

@@ -60,6 +60,12 @@ export interface SearchSignals {
    * the top hit. Absent: none (or a searcher that does not tell).
    */
   unasked?: string[];
+  /**
+   * How many procedures (level twins once) have every naming word of the question in their names: few when it names
+   * one procedure, dozens for a generic "xin xác nhận". 0 without naming words, or when they are spread over names.
+   * Absent: a searcher that does not tell.
+   */
+  nameFits?: number;
 }
 
 export interface SearchOptions {

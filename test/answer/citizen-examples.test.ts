@@ -54,6 +54,14 @@ describe('citizens as they write, over the shipped catalog', () => {
     expect(foreign.citations[0]?.name).toBe('Đăng ký kết hôn có yếu tố nước ngoài');
   });
 
+  it('a generic paper ("giấy tờ", "xác nhận") is a choice between procedures, not one of them stated', async () => {
+    for (const text of ['làm giấy tờ', 'cho tôi xin xác nhận']) {
+      const r = await ask(text);
+      expect(r.outcome, text).toBe('clarify');
+      expect(r.choices.length, text).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('a bare action lists the common procedures it can mean', async () => {
     const r = await ask('xin cấp lại');
     expect(r.outcome).toBe('clarify');

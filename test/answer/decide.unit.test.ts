@@ -44,6 +44,8 @@ const bands: AnswerThresholds = {
   closeRatio: 0.5,
   pAnswer: 0.5,
   minQueryCover: 0.25,
+  genericFits: 3,
+  genericCover: 0.5,
 };
 
 /** A model whose probability is exactly `p` whatever the evidence (no weights, only the bias). */
@@ -295,6 +297,20 @@ describe('decide: the model (signals and a model)', () => {
     expect(codes(found({ unasked: ['b'] }, three), withModel(constant(0.1)))).toEqual(['a', 'b', 'c']);
     // Told apart or not, a rival that is not listed still counts.
     expect(decide(found({ unasked: ['c'] }, three), withModel(constant(0.99))).outcome).toBe('clarify');
+  });
+
+  it('does not answer a question whose naming words fit many names and say little of the top one (genericFits, genericCover)', () => {
+    const th = withModel(constant(0.99));
+    // Four procedures' names hold every naming word, and half the top name is said: still answered.
+    expect(decide(found({ nameFits: 4, cover: 0.5 }), th).outcome).toBe('answered');
+    // Three fit and little is said: the question may well name that one.
+    expect(decide(found({ nameFits: 3, cover: 0.1 }), th).outcome).toBe('answered');
+    // Four fit and less than half the top name is said: a kind of paper, not a procedure.
+    const d = decide(found({ nameFits: 4, cover: 0.4999 }), th);
+    expect(d.outcome).toBe('clarify');
+    expect(d.choices.map((c) => c.code)).toEqual(['a', 'b']);
+    // A searcher that does not count fits is not held to the rule.
+    expect(decide(found({ nameFits: undefined, cover: 0.1 }), th).outcome).toBe('answered');
   });
 
   it('does not answer when the top procedure holds too little of what is asked (minQueryCover)', () => {
