@@ -155,7 +155,11 @@ export function decide(found: Found, th: AnswerThresholds = defaultThresholds): 
   if (p !== undefined) {
     const s = found.signals!;
     const generic = (s.nameFits ?? 0) > th.genericFits && s.cover < th.genericCover;
-    if (p >= th.pAnswer && !rival && s.queryCover >= th.minQueryCover && !generic) return { outcome: 'answered', choices: [] };
+    // A variant the question does not ask for ("Cấp lại …" for "làm căn cước") is not stated over a close candidate
+    // whose action is the one asked: the citizen says which. A rule, like the rival check: generated questions take
+    // their words from one name, so the fit cannot see a lexicon expansion that covers a variant's name whole.
+    const actionRival = close.some((h) => s.actionRivals?.includes(h.code));
+    if (p >= th.pAnswer && !rival && s.queryCover >= th.minQueryCover && !generic && !actionRival) return { outcome: 'answered', choices: [] };
   } else {
     if (confidence >= th.answerMin && !rival) return { outcome: 'answered', choices: [] };
     if (close.length === 1 && confidence >= th.aloneMin) return { outcome: 'answered', choices: [] };

@@ -460,6 +460,10 @@ export function createSearcher(deps: SearcherDeps): RefreshableSearcher {
     const confidence = confidenceOf(top1, vec, P.confidenceWeights);
     const signals = top1 ? signalsOf(ix, qb, top1, analysis, asked, askingTokens(question, deps.lexicon, analysis)) : undefined;
     if (signals && unasked.length) signals.unasked = unasked;
+    if (signals && !signals.actionsAgree) {
+      const agreeing = results.slice(1).filter((h) => !actionsDisagree(asked, ix.procs[ix.byCode.get(h.code)!]!.actions)).map((h) => h.code);
+      if (agreeing.length) signals.actionRivals = agreeing;
+    }
     if (signals) signals.nameFits = nameFitsOf(ix, said, allowed);
     return {
       results,

@@ -66,6 +66,11 @@ export interface SearchSignals {
    * Absent: a searcher that does not tell.
    */
   nameFits?: number;
+  /**
+   * When the top procedure's name is a variant the question does not ask for ("Cấp lại thẻ căn cước" for "làm căn
+   * cước"): the other hits whose actions agree with the question. Absent otherwise.
+   */
+  actionRivals?: string[];
 }
 
 export interface SearchOptions {

@@ -62,6 +62,18 @@ describe('citizens as they write, over the shipped catalog', () => {
     }
   });
 
+  it('an identity card without "again" or "lost" is not answered with the re-issue: the citizen picks first issue or re-issue', async () => {
+    const r = await ask('con tôi cần làm căn cước thì sao');
+    expect(r.outcome).toBe('clarify');
+    const names = r.choices.map((c) => c.name);
+    expect(names).toContain('Cấp lại thẻ căn cước');
+    expect(names.some((n) => n.startsWith('Cấp thẻ căn cước'))).toBe(true);
+    // Saying it was lost asks for the re-issue, and that is answered.
+    const lost = await ask('tôi bị mất căn cước');
+    expect(lost.outcome).toBe('answered');
+    expect(lost.citations[0]?.name).toBe('Cấp lại thẻ căn cước');
+  });
+
   it('a bare action lists the common procedures it can mean', async () => {
     const r = await ask('xin cấp lại');
     expect(r.outcome).toBe('clarify');

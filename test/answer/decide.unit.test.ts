@@ -313,6 +313,19 @@ describe('decide: the model (signals and a model)', () => {
     expect(decide(found({ nameFits: undefined, cover: 0.1 }), th).outcome).toBe('answered');
   });
 
+  it('does not state a variant the question does not ask for over a close candidate whose action is the one asked', () => {
+    const th = withModel(constant(0.99));
+    const two = [hit('again', 1), hit('first', 0.7)];
+    // closeRatio 0.5: 'first' is close, and its action agrees where the top one's does not.
+    const d = decide(found({ actionsAgree: false, actionRivals: ['first'] }, two), th);
+    expect(d.outcome).toBe('clarify');
+    expect(d.choices.map((c) => c.code)).toEqual(['again', 'first']);
+    // Not close enough to be offered: the top one stands.
+    expect(decide(found({ actionsAgree: false, actionRivals: ['first'] }, [hit('again', 1), hit('first', 0.49)]), th).outcome).toBe('answered');
+    // No agreeing candidate: the model decides alone.
+    expect(decide(found({ actionsAgree: false }, two), th).outcome).toBe('answered');
+  });
+
   it('does not answer when the top procedure holds too little of what is asked (minQueryCover)', () => {
     const th = withModel(constant(0.99), { minQueryCover: 0.25 });
     expect(decide(found({ queryCover: 0.25 }), th).outcome).toBe('answered');
