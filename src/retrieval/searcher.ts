@@ -593,43 +593,31 @@ function confidenceOf(top: TopEvidence | undefined, vec: Float64Array, w: Rankin
 
 const noLexicon = { entries: [], byFirst: new Map() };
 
-// Expansion phrases come from the lexicon, a few hundred at most: their bigrams are computed once.
-const phraseBigrams = new Map<string, string[]>();
+// Expansion phrases come from the lexicon, a few hundred at most: each is analysed once.
+const phraseTerms = new Map<string, Pick<TextAnalysis, 'bigrams' | 'tokens'>>();
 
-/** The question's folded bigrams, with those of its lexicon expansions. */
-function queryBigrams(a: TextAnalysis): Set<string> {
-  const qb = new Set(a.bigrams);
+/** The question's own terms of one kind (folded bigrams or content words), with those of its lexicon expansions. */
+function withExpansions(a: TextAnalysis, kind: 'bigrams' | 'tokens'): Set<string> {
+  const out = new Set(a[kind]);
   for (const x of a.expansions) {
     for (const ph of x.to) {
-      let bs = phraseBigrams.get(ph);
-      if (!bs) {
-        bs = analyzeText(ph, noLexicon).bigrams;
-        if (phraseBigrams.size < 10_000) phraseBigrams.set(ph, bs);
+      let terms = phraseTerms.get(ph);
+      if (!terms) {
+        const t = analyzeText(ph, noLexicon);
+        terms = { bigrams: t.bigrams, tokens: t.tokens };
+        if (phraseTerms.size < 10_000) phraseTerms.set(ph, terms);
       }
-      for (const b of bs) qb.add(b);
-    }
-  }
-  return qb;
-}
-
-// Expansion phrases' content words, computed once per phrase like their bigrams.
-const phraseTokens = new Map<string, string[]>();
-
-/** The question's folded content words, with those of its lexicon expansions. */
-function queryTokens(a: TextAnalysis): Set<string> {
-  const out = new Set(a.tokens);
-  for (const x of a.expansions) {
-    for (const ph of x.to) {
-      let ts = phraseTokens.get(ph);
-      if (!ts) {
-        ts = analyzeText(ph, noLexicon).tokens;
-        if (phraseTokens.size < 10_000) phraseTokens.set(ph, ts);
-      }
-      for (const t of ts) out.add(t);
+      for (const term of terms[kind]) out.add(term);
     }
   }
   return out;
 }
+
+/** The question's folded bigrams, with those of its lexicon expansions. */
+const queryBigrams = (a: TextAnalysis): Set<string> => withExpansions(a, 'bigrams');
+
+/** The question's folded content words, with those of its lexicon expansions. */
+const queryTokens = (a: TextAnalysis): Set<string> => withExpansions(a, 'tokens');
 
 /**
  * The hits below the top one that the question tells apart from it: every word the top name has and theirs lacks is
