@@ -117,6 +117,22 @@ export function namesAnother(topic: readonly string[], last: Procedure): boolean
   return foreign >= 2 && foreign * 2 > topic.length;
 }
 
+/**
+ * Whether a follow-up moves to a sibling of the last procedure, the search's top hit: every topic word stands in that
+ * hit's name and not every one in the last procedure's name, aliases or field, and the hit's name keeps at least half
+ * of the last name's words ("còn thường trú thì sao" after "Đăng ký tạm trú" asks about "Đăng ký thường trú"; "còn lệ
+ * phí kết hôn?" after "Đăng ký kết hôn" stays; one new word that lands on an unrelated procedure moves nowhere).
+ */
+export function movesTo(topic: readonly string[], hitName: string, last: Procedure): boolean {
+  if (!topic.length) return false;
+  const own = new Set(foldedTokens([last.name, ...(last.aliases ?? []), last.field].join(' ')));
+  if (topic.every((w) => own.has(w))) return false;
+  const there = new Set(foldedTokens(hitName));
+  if (!topic.every((w) => there.has(w))) return false;
+  const lastWords = [...new Set(foldedTokens(levelFreeName(last.name)))];
+  return lastWords.filter((w) => there.has(w)).length * 2 >= lastWords.length;
+}
+
 export function createAnswerService(deps: AnswerDeps): AnswerService {
   const th = { ...defaultThresholds, ...deps.thresholds };
   const now = deps.clock ?? (() => new Date());
@@ -200,11 +216,20 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       }
       // A short follow-up with aspect words: answer about the last procedure unless the message clearly names another.
       const found = (asFresh = await deps.searcher.search(text, { top: 8 }));
-      const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
       // The words of a level the procedure has ("còn ở cấp xã thì sao") name no other procedure.
       const levelWords = new Set(level ? foldedTokens(levelLabels[level]) : []);
-      if (!other && !namesAnother(u.topic.filter((w) => !levelWords.has(w)), last)) {
-        const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
+      const topic = u.topic.filter((w) => !levelWords.has(w));
+      const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
+      // "còn thường trú thì sao" after "Đăng ký tạm trú": the best-ranked sibling the message moves to is answered,
+      // about what was asked last if nothing new is.
+      const moved = found.results.find((h) => h.code !== last.code && levelFreeName(h.name) !== levelFreeName(last.name) && movesTo(topic, h.name, last));
+      const picked = moved ? await pickLevel(moved, found.results, level) : undefined;
+      if (picked) {
+        const suffix = picked.other ? texts.otherLevel(picked.other.levels, picked.other.code) : undefined;
+        return { reply: await answerWith(picked.p, aspectsNow, text, notes, false, suffix, asker), candidates: found.results, session: { lastCode: picked.p.code, lastAspects: aspectsNow, lastChoices: [] } };
+      }
+      const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
+      if (!other && !namesAnother(topic, last)) {
         return { reply: await answerWith(last, aspectsNow, text, notes, false, undefined, asker), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };
       }
     }

@@ -117,6 +117,19 @@ describe('citizens as they write, over the shipped catalog', () => {
     expect(codes(next)).toContain('1.001612');
   });
 
+  it('"còn X thì sao" after an answer asks about the sibling procedure X names, and the same aspect stays', async () => {
+    await ask('đăng ký tạm trú cần giấy tờ gì', 'stay');
+    const next = await ask('còn thường trú thì sao', 'stay');
+    expect(next.outcome).toBe('answered');
+    expect(next.citations[0]?.name).toBe('Đăng ký thường trú');
+    expect(next.text).toMatch(/Thành phần hồ sơ/);
+    await ask('cấp lại giấy phép lái xe', 'licence');
+    expect((await ask('còn đổi thì sao', 'licence')).citations[0]?.name).toBe('Đổi giấy phép lái xe');
+    // A word the last procedure already has moves nowhere.
+    await ask('đăng ký kết hôn', 'fee');
+    expect((await ask('còn lệ phí kết hôn?', 'fee')).citations[0]?.name).toBe('Đăng ký kết hôn');
+  });
+
   it('two papers lost at once are both offered, neither answered alone', async () => {
     const r = await ask('túi xách bị trộm mất cả thẻ căn cước lẫn bằng lái xe');
     expect(r.outcome).toBe('clarify');

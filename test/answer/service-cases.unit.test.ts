@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { composeAnswer } from '../../src/answer/compose.js';
-import { createAnswerService, namesAnother, type AgentPort, type AgentToolsPort, type AnswerDeps, type DossierPort, type RephrasePort } from '../../src/answer/service.js';
+import { createAnswerService, movesTo, namesAnother, type AgentPort, type AgentToolsPort, type AnswerDeps, type DossierPort, type RephrasePort } from '../../src/answer/service.js';
 import type { ChatSession, SessionStore } from '../../src/answer/session.js';
 import type { InteractionRecord } from '../../src/analytics/types.js';
 import type { Incoming } from '../../src/core/types.js';
@@ -955,6 +955,22 @@ describe('exact outcomes and texts', () => {
 describe('namesAnother', () => {
   it('counts the words of the aliases as the procedure\'s own', () => {
     expect(namesAnother(['lam', 'giay'], marriage)).toBe(false);
+  });
+});
+
+describe('movesTo', () => {
+  const stay = { ...marriage, name: 'Đăng ký tạm trú', aliases: [], field: 'Cư trú' };
+  it('moves to a sibling that holds every topic word and keeps half of the last name', () => {
+    expect(movesTo(['thuong', 'tru'], 'Đăng ký thường trú', stay)).toBe(true);
+    // Three of the four words of "đăng ký tạm trú" are kept: a sibling; one of four is not.
+    expect(movesTo(['thuong', 'tru'], 'Xóa đăng ký thường trú', stay)).toBe(true);
+    expect(movesTo(['thuong', 'tru'], 'Xác nhận thường trú', stay)).toBe(false);
+  });
+  it('does not move when the topic is the last procedure\'s own, when the hit misses a topic word, or when it is unrelated', () => {
+    expect(movesTo(['tam', 'tru'], 'Đăng ký thường trú', stay)).toBe(false);
+    expect(movesTo(['thuong', 'tru', 'xe'], 'Đăng ký thường trú', stay)).toBe(false);
+    expect(movesTo(['thuong'], 'Thưởng thành tích', stay)).toBe(false);
+    expect(movesTo([], 'Đăng ký thường trú', stay)).toBe(false);
   });
 });
 
