@@ -14,6 +14,7 @@ import {
   hasPhrase,
   findPhrases,
   isPhraseSequence,
+  matchEndingAt,
   isWholePhrase,
   matchAt,
   phraseMask,
@@ -95,10 +96,15 @@ export function understand(text: string, hasContext = false, language: Language 
 
   if (hasPhrase(L.intents.emergency, all, accented) && !hasPhrase(L.intents.procedureWords, all, accented)) return { ...base, kind: 'emergency' };
 
-  // A number alone, or after words of choosing ("số 2", "chọn 3", "tôi chọn số 4"), is a choice among the last options.
+  // A number alone, or after words of choosing ("số 2", "chọn 3", "tôi chọn số 4"), is a choice among the last options;
+  // so is a number in words after them ("cái thứ hai", "chọn cái đầu tiên").
   const last = core[core.length - 1];
   if (last && /^[1-9]$/.test(last.folded) && (core.length === 1 || isPhraseSequence(L.intents.choicePrefix, core.slice(0, -1), accented))) {
     return { ...base, kind: 'choice', choice: Number(last.folded) };
+  }
+  for (const [n, words] of L.choiceWords) {
+    const start = matchEndingAt(words, core, core.length, accented);
+    if (start > 0 && isPhraseSequence(L.intents.choicePrefix, core.slice(0, start), accented)) return { ...base, kind: 'choice', choice: n };
   }
   if (trimmed === '👍') return { ...base, kind: 'feedback_up' };
   if (trimmed === '👎') return { ...base, kind: 'feedback_down' };

@@ -45,6 +45,7 @@ const languageFileSchema = z.object({
   actions: phraseList,
   coordinators: phraseList,
   stopWords: z.object({ accented: wordList, folded: wordList }),
+  choiceWords: z.record(z.string().regex(/^[1-9]$/, 'a number from 1 to 9'), phraseList).default({}),
   aspects: z.object(Object.fromEntries(aspectNames.map((a) => [a, phraseList])) as Record<Aspect, typeof phraseList>),
   intents: z.object(Object.fromEntries(intentNames.map((a) => [a, phraseList])) as Record<IntentName, typeof phraseList>),
 });
@@ -83,6 +84,8 @@ export interface Language {
   coordinators: PhraseSet;
   stopAccented: ReadonlySet<string>;
   stopFolded: ReadonlySet<string>;
+  /** Numbers said in words when choosing ("thứ hai" → 2), each number's phrases. */
+  choiceWords: ReadonlyMap<number, PhraseSet>;
   aspects: Record<Aspect, PhraseSet>;
   intents: Record<IntentName, PhraseSet>;
 }
@@ -264,6 +267,7 @@ function compileLanguage(data: z.infer<typeof languageFileSchema>): Language {
     coordinators: compilePhrases(data.coordinators),
     stopAccented: accentedStops,
     stopFolded: new Set(data.stopWords.folded),
+    choiceWords: new Map(Object.entries(data.choiceWords).map(([n, list]) => [Number(n), compilePhrases(list)])),
     aspects: Object.fromEntries(aspectNames.map((a) => [a, compilePhrases(data.aspects[a])])) as Record<Aspect, PhraseSet>,
     intents: Object.fromEntries(intentNames.map((a) => [a, compilePhrases(data.intents[a])])) as Record<IntentName, PhraseSet>,
   };

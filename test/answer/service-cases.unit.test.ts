@@ -258,6 +258,14 @@ describe('two things in one message', () => {
     expect(r.citations[0]!.code).toBe(birth.code);
   });
 
+  it('takes "cái thứ hai" typed after the list as the second choice', async () => {
+    const s = service();
+    const list = await s.handle(msg('làm giấy khai sinh và giấy đăng ký kết hôn cần gì'));
+    const r = await s.handle(msg('cái thứ hai'));
+    expect(r.outcome).toBe('answered');
+    expect(r.citations[0]!.code).toBe(list.choices[1]!.code);
+  });
+
   it('is not two things when one side names nothing or both name the same procedure', async () => {
     const nothing = await service().handle(msg('đăng ký khai sinh và ốc vít'));
     expect(nothing.outcome).toBe('answered');

@@ -51,6 +51,17 @@ describe('understand: a cue alone does not decide what a message is', () => {
     expect(understand('cho tôi số 1 ạ')).toMatchObject({ kind: 'choice', choice: 1 });
     // A number after other words is not a choice.
     expect(understand('tôi có 2').kind).not.toBe('choice');
+  });
+
+  it('a number in words after a word of choosing is a choice; a number word alone or inside a sentence is not', () => {
+    expect(understand('cái thứ hai')).toMatchObject({ kind: 'choice', choice: 2 });
+    expect(understand('chọn cái đầu tiên ạ')).toMatchObject({ kind: 'choice', choice: 1 });
+    expect(understand('số ba')).toMatchObject({ kind: 'choice', choice: 3 });
+    expect(understand('em chon cai thu tu')).toMatchObject({ kind: 'choice', choice: 4 });
+    expect(understand('thứ nhất')).toMatchObject({ kind: 'choice', choice: 1 });
+    expect(understand('ba').kind).not.toBe('choice');
+    expect(understand('thứ hai tôi đến nộp được không').kind).not.toBe('choice');
+    expect(understand('tôi có hai con').kind).not.toBe('choice');
     expect(understand('con tôi học lớp 5').kind).not.toBe('choice');
   });
 

@@ -311,6 +311,14 @@ describe('loading the language data', () => {
     expect(loadLanguage(defaultLanguagePath).greetings.size).toBe(defaultLanguage().greetings.size);
   });
 
+  it('reads the choice words per number, and names the field of a key that is not a number from 1 to 9', () => {
+    const L = parseLanguage(languageYaml({ choiceWords: '{"2": [hai, thứ hai]}' }));
+    expect(isWholePhrase(L.choiceWords.get(2)!, sy('thứ hai'), acc('thứ hai'))).toBe(true);
+    expect(L.choiceWords.get(1)).toBeUndefined();
+    expect(parseLanguage(languageYaml({})).choiceWords.size).toBe(0);
+    expect(() => parseLanguage(languageYaml({ choiceWords: '{"10": [mười]}' }), 'mine.yaml')).toThrow(/^mine\.yaml: choiceWords/);
+  });
+
   it('compiles every class of the file', () => {
     const L = parseLanguage(languageYaml({}));
     const whole = (set: Parameters<typeof isWholePhrase>[0], t: string) => isWholePhrase(set, sy(t), acc(t));
