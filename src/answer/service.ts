@@ -105,6 +105,11 @@ export interface AnswerDeps {
 const MAX_TEXT = 2000;
 const DOSSIER_COMMANDS = new Set(['hoso', 'theodoi', 'huytheodoi']);
 
+/** The folded words of a procedure's name, aliases and field: what a follow-up about it may say. */
+function ownWords(p: Procedure): Set<string> {
+  return new Set(foldedTokens([p.name, ...(p.aliases ?? []), p.field].join(' ')));
+}
+
 /**
  * Whether a follow-up-looking message names something other than the last procedure: two or more of its topic words,
  * and most of them, are not words of that procedure's name, aliases or field ("hộ kinh doanh đăng ký ở đâu" after an
@@ -112,25 +117,26 @@ const DOSSIER_COMMANDS = new Set(['hoso', 'theodoi', 'huytheodoi']);
  */
 export function namesAnother(topic: readonly string[], last: Procedure): boolean {
   if (topic.length < 2) return false;
-  const own = new Set(foldedTokens([last.name, ...(last.aliases ?? []), last.field].join(' ')));
+  const own = ownWords(last);
   const foreign = topic.filter((w) => !own.has(w)).length;
   return foreign >= 2 && foreign * 2 > topic.length;
 }
 
 /**
- * Whether a follow-up moves to a sibling of the last procedure, the search's top hit: every topic word stands in that
- * hit's name and not every one in the last procedure's name, aliases or field, and the hit's name keeps at least half
- * of the last name's words ("còn thường trú thì sao" after "Đăng ký tạm trú" asks about "Đăng ký thường trú"; "còn lệ
- * phí kết hôn?" after "Đăng ký kết hôn" stays; one new word that lands on an unrelated procedure moves nowhere).
+ * Whether a follow-up moves to a sibling of the last procedure: the test for one hit's name, built once per message.
+ * Every topic word stands in the hit's name and not every one in the last procedure's name, aliases or field, and the
+ * hit's name keeps at least half of the last name's words ("còn thường trú thì sao" after "Đăng ký tạm trú" asks about
+ * "Đăng ký thường trú"; "còn lệ phí kết hôn?" after "Đăng ký kết hôn" stays; one new word that lands on an unrelated
+ * procedure moves nowhere).
  */
-export function movesTo(topic: readonly string[], hitName: string, last: Procedure): boolean {
-  if (!topic.length) return false;
-  const own = new Set(foldedTokens([last.name, ...(last.aliases ?? []), last.field].join(' ')));
-  if (topic.every((w) => own.has(w))) return false;
-  const there = new Set(foldedTokens(hitName));
-  if (!topic.every((w) => there.has(w))) return false;
+export function movesTo(topic: readonly string[], last: Procedure): (hitName: string) => boolean {
+  const own = ownWords(last);
+  if (!topic.length || topic.every((w) => own.has(w))) return () => false;
   const lastWords = [...new Set(foldedTokens(levelFreeName(last.name)))];
-  return lastWords.filter((w) => there.has(w)).length * 2 >= lastWords.length;
+  return (hitName) => {
+    const there = new Set(foldedTokens(hitName));
+    return topic.every((w) => there.has(w)) && lastWords.filter((w) => there.has(w)).length * 2 >= lastWords.length;
+  };
 }
 
 export function createAnswerService(deps: AnswerDeps): AnswerService {
@@ -222,13 +228,15 @@ export function createAnswerService(deps: AnswerDeps): AnswerService {
       const aspectsNow = asked.length ? asked : session?.lastAspects ?? [];
       // "còn thường trú thì sao" after "Đăng ký tạm trú": the best-ranked sibling the message moves to is answered,
       // about what was asked last if nothing new is.
-      const moved = found.results.find((h) => h.code !== last.code && levelFreeName(h.name) !== levelFreeName(last.name) && movesTo(topic, h.name, last));
+      const isLast = (h: SearchHit) => h.code === last.code || levelFreeName(h.name) === levelFreeName(last.name);
+      const siblingNamed = movesTo(topic, last);
+      const moved = found.results.find((h) => !isLast(h) && siblingNamed(h.name));
       const picked = moved ? await pickLevel(moved, found.results, level) : undefined;
       if (picked) {
         const suffix = picked.other ? texts.otherLevel(picked.other.levels, picked.other.code) : undefined;
         return { reply: await answerWith(picked.p, aspectsNow, text, notes, false, suffix, asker), candidates: found.results, session: { lastCode: picked.p.code, lastAspects: aspectsNow, lastChoices: [] } };
       }
-      const other = found.confident && found.results[0] && found.results[0].code !== last.code && levelFreeName(found.results[0].name) !== levelFreeName(last.name);
+      const other = found.confident && found.results[0] && !isLast(found.results[0]);
       if (!other && !namesAnother(topic, last)) {
         return { reply: await answerWith(last, aspectsNow, text, notes, false, undefined, asker), candidates: found.results, session: { lastCode: last.code, lastAspects: aspectsNow } };
       }

@@ -627,13 +627,14 @@ const queryTokens = (a: TextAnalysis): Set<string> => withExpansions(a, 'tokens'
  */
 function unaskedVariants(ix: Index, results: readonly SearchHit[], q: Set<string>): string[] {
   const top = ix.procs[ix.byCode.get(results[0]!.code)!]!;
+  const topWords = [...top.nameTokens];
   const out: string[] = [];
   for (const h of results.slice(1)) {
     const e = ix.procs[ix.byCode.get(h.code)!]!;
     if (e.twinKey === top.twinKey) continue;
     const added = [...e.nameTokens].filter((t) => !top.nameTokens.has(t));
     if (!added.length || added.some((t) => q.has(t))) continue;
-    if ([...top.nameTokens].every((t) => e.nameTokens.has(t) || q.has(t))) out.push(h.code);
+    if (topWords.every((t) => e.nameTokens.has(t) || q.has(t))) out.push(h.code);
   }
   return out;
 }

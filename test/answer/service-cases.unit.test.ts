@@ -969,16 +969,16 @@ describe('namesAnother', () => {
 describe('movesTo', () => {
   const stay = { ...marriage, name: 'Đăng ký tạm trú', aliases: [], field: 'Cư trú' };
   it('moves to a sibling that holds every topic word and keeps half of the last name', () => {
-    expect(movesTo(['thuong', 'tru'], 'Đăng ký thường trú', stay)).toBe(true);
+    expect(movesTo(['thuong', 'tru'], stay)('Đăng ký thường trú')).toBe(true);
     // Three of the four words of "đăng ký tạm trú" are kept: a sibling; one of four is not.
-    expect(movesTo(['thuong', 'tru'], 'Xóa đăng ký thường trú', stay)).toBe(true);
-    expect(movesTo(['thuong', 'tru'], 'Xác nhận thường trú', stay)).toBe(false);
+    expect(movesTo(['thuong', 'tru'], stay)('Xóa đăng ký thường trú')).toBe(true);
+    expect(movesTo(['thuong', 'tru'], stay)('Xác nhận thường trú')).toBe(false);
   });
   it('does not move when the topic is the last procedure\'s own, when the hit misses a topic word, or when it is unrelated', () => {
-    expect(movesTo(['tam', 'tru'], 'Đăng ký thường trú', stay)).toBe(false);
-    expect(movesTo(['thuong', 'tru', 'xe'], 'Đăng ký thường trú', stay)).toBe(false);
-    expect(movesTo(['thuong'], 'Thưởng thành tích', stay)).toBe(false);
-    expect(movesTo([], 'Đăng ký thường trú', stay)).toBe(false);
+    expect(movesTo(['tam', 'tru'], stay)('Đăng ký thường trú')).toBe(false);
+    expect(movesTo(['thuong', 'tru', 'xe'], stay)('Đăng ký thường trú')).toBe(false);
+    expect(movesTo(['thuong'], stay)('Thưởng thành tích')).toBe(false);
+    expect(movesTo([], stay)('Đăng ký thường trú')).toBe(false);
   });
 });
 
